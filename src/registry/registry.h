@@ -54,6 +54,9 @@ typedef struct am_registry_opts {
   long tag_ttl;     /* seconds a tag → digest answer is kept, default 3600 */
   long timeout;     /* seconds per request, default 30 */
   const char *ca_file; /* extra CA bundle, or NULL */
+  /* Called from the resolving thread as images finish; may be NULL. */
+  void (*progress)(size_t done, size_t total, void *ud);
+  void *progress_ud;
 } am_registry_opts;
 
 /* The printed name of a status ("ok", "not_found", ...). */
@@ -67,6 +70,10 @@ const char *am_image_status_name(am_image_status status);
  */
 int am_registry_resolve(am_image **out, const char *const *images, size_t n,
                         const am_registry_opts *opts, am_err *err);
+
+/* The `resolve --format json` document: {"images": [...]} (DESIGN.md).
+ * Returns a new reference, or NULL when memory runs out. */
+struct json_t *am_images_to_json(const am_image *images, size_t n);
 
 /* Free an array of `n` results. NULL is fine. */
 void am_images_free(am_image *images, size_t n);

@@ -30,4 +30,11 @@ typedef struct am_report_opts {
 int am_report_write(const am_scan *scans, size_t nscans, const am_image *images,
                     size_t nimages, const am_report_opts *opts, am_err *err);
 
+/*
+ * Build one site from several runs' data.json files (one per shard), as if
+ * they had been one run, into opts->out_dir.
+ */
+int am_report_merge(const char *const *data_files, size_t nfiles,
+                    const am_report_opts *opts, am_err *err);
+
 #endif

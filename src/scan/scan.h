@@ -109,6 +109,10 @@ int am_target_add_platform(am_target *t, const char *platform,
  * order, so output does not depend on walk order. */
 void am_scan_sort(am_scan *scan);
 
+/* The `scan --format json` document (DESIGN.md). Returns a new reference,
+ * or NULL when memory runs out. */
+struct json_t *am_scan_to_json(const am_scan *scan);
+
 /* Free everything the scan holds and zero it. NULL is fine. */
 void am_scan_free(am_scan *scan);
 
