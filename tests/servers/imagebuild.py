@@ -157,7 +157,10 @@ def build_config(image, plat, diff_ids, labels):
 
 
 def build_platform_manifest(iset, kind, plat, labels):
-    """Push config + layer blobs for one platform; return its descriptor."""
+    """Add config + layer blobs and the manifest for one platform.
+
+    Returns (manifest descriptor, config digest).
+    """
     _, manifest_type, config_type, layer_type = KINDS[kind]
     text = "%s %s %s\n" % (iset.name, plat.name, plat.os_version or "")
     layer, diff_id = make_layer(text)
@@ -165,12 +168,13 @@ def build_platform_manifest(iset, kind, plat, labels):
     config = build_config(iset.name, plat, [diff_id], labels)
     config_desc = dict(mediaType=config_type,
                        **iset.add_blob(to_json_bytes(config)))
-    return iset.add_manifest({
+    desc = iset.add_manifest({
         "schemaVersion": 2,
         "mediaType": manifest_type,
         "config": config_desc,
         "layers": [layer_desc],
     })
+    return desc, config_desc["digest"]
 
 
 def build_attestation(iset, subject_digest):
@@ -205,13 +209,14 @@ def build_attestation(iset, subject_digest):
     return desc
 
 
-def platform_summary(plat, desc):
+def platform_summary(plat, desc, config_digest):
     out = {"platform": plat.index_string()}
     if plat.os_version:
         out["os_version"] = plat.os_version
     out["config_platform"] = plat.config_string()
     out["digest"] = desc["digest"]
     out["media_type"] = desc["mediaType"]
+    out["config_digest"] = config_digest
     return out
 
 
@@ -231,17 +236,17 @@ def build_image(spec):
         if "platform" not in spec:
             raise SpecError("%s: single manifest needs 'platform'" % name)
         plat = Platform(spec["platform"])
-        desc = build_platform_manifest(iset, kind, plat, labels)
-        platforms = [platform_summary(plat, desc)]
+        desc, config = build_platform_manifest(iset, kind, plat, labels)
+        platforms = [platform_summary(plat, desc, config)]
         attestations = []
     else:
         entries, platforms, attestations = [], [], []
         for raw in spec.get("platforms") or []:
             plat = Platform(raw)
-            desc = build_platform_manifest(iset, kind, plat, labels)
+            desc, config = build_platform_manifest(iset, kind, plat, labels)
             desc["platform"] = plat.index_json()
             entries.append(desc)
-            platforms.append(platform_summary(plat, desc))
+            platforms.append(platform_summary(plat, desc, config))
         if spec.get("attestations"):
             for child in list(entries):
                 att = build_attestation(iset, child["digest"])
