@@ -1,0 +1,37 @@
+# SPDX-License-Identifier: MIT
+# Shared by the servers self-tests (sourced, not run).
+
+OCI_INDEX=application/vnd.oci.image.index.v1+json
+DOCKER_LIST=application/vnd.docker.distribution.manifest.list.v2+json
+ACCEPT_ALL="$OCI_INDEX, $DOCKER_LIST"
+ACCEPT_ALL+=", application/vnd.oci.image.manifest.v1+json"
+ACCEPT_ALL+=", application/vnd.docker.distribution.manifest.v2+json"
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+fail() {
+  echo "FAIL: $*" >&2
+  exit 1
+}
+
+expect_eq() { # what expected actual
+  [[ "$2" == "$3" ]] || fail "$1: expected '$2', got '$3'"
+}
+
+# fetch URL [curl args...]: body in $work/body, headers in $work/headers;
+# prints the status code.
+fetch() {
+  local url=$1
+  shift
+  curl -sS -o "$work/body" -D "$work/headers" -w '%{http_code}' "$@" "$url"
+}
+
+# header NAME: value of a response header from the last fetch.
+header() {
+  grep -i "^$1:" "$work/headers" | head -n 1 | cut -d' ' -f2- | tr -d '\r'
+}
+
+body_digest() {
+  echo "sha256:$(sha256sum "$work/body" | cut -d' ' -f1)"
+}
