@@ -1,6 +1,210 @@
 /* SPDX-License-Identifier: MIT */
+/* archmatrix: which CPU architectures each container image really covers.
+ * The only code that prints; the core reports through am_err and am_log. */
+#include "cli/cli.h"
+
+#include "util/log.h"
+
+#include <curl/curl.h>
+#include <git2.h>
+#include <stdarg.h>
 #include <stdio.h>
-int main(void) {
-  puts("archmatrix " AM_VERSION);
-  return 0;
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static const struct {
+  const char *name;
+  int (*run)(am_cli *cli);
+  const char *usage;
+} commands[] = {
+    {"scan", am_cmd_scan,
+     "usage: archmatrix scan SOURCE [--ref REF] [--path DIR]... "
+     "[--format json|table]\n"
+     "\n"
+     "Find every image SOURCE builds and uses: Dockerfiles, the Kubernetes\n"
+     "test/images BASEIMAGE/VERSION convention, Kubernetes and compose YAML.\n"
+     "SOURCE is a local repository (work tree or bare) or a git URL, which\n"
+     "is mirrored under the cache directory and fetched on later runs.\n"
+     "\n"
+     "  --ref REF          branch, tag or commit (default: HEAD)\n"
+     "  --path DIR         scan only this subtree (repeatable)\n"
+     "  --platforms LIST   platforms to expand TARGETARCH for\n"
+     "  --k8s-registry R   registry of BASEIMAGE/VERSION images\n"
+     "  --format FMT       json (the documented contract) or table\n"},
+    {"resolve", am_cmd_resolve,
+     "usage: archmatrix resolve IMAGE... [--format json|table]\n"
+     "\n"
+     "Ask the registries which platforms each IMAGE has.\n"
+     "Exit status 3 when some image could not be resolved.\n"
+     "\n"
+     "  --format FMT       json (the documented contract) or table\n"},
+    {"report", am_cmd_report,
+     "usage: archmatrix report [-c CONFIG] [-o DIR] [SOURCE...]\n"
+     "\n"
+     "Scan the sources (from the command line, else the configuration),\n"
+     "resolve every image, and publish the coverage site into DIR\n"
+     "(default: site). The previous site is replaced only when the new one\n"
+     "is complete; its history is carried over.\n"
+     "Exit status 3 when some image could not be resolved.\n"
+     "\n"
+     "  -o, --output DIR         the site folder\n"
+     "  --ref REF, --path DIR    as for scan, for SOURCEs given here\n"
+     "  --priority-platform P    whose ports to rank (default linux/arm64)\n"
+     "  --keep-runs N            past runs kept in history (default 30)\n"},
+    {"merge", am_cmd_merge,
+     "usage: archmatrix merge -o DIR DATA.json...\n"
+     "\n"
+     "Build one site from the data.json of several runs (one per shard).\n"},
+};
+
+static const char common_help[] =
+    "\n"
+    "Common options:\n"
+    "  -c, --config FILE         JSON configuration (docs/configuration.md)\n"
+    "  --cache-dir DIR           default $XDG_CACHE_HOME/archmatrix\n"
+    "  --no-cache                ask the registries again for everything\n"
+    "  --registry-mirror H=URL   send requests for registry H to URL\n"
+    "  --insecure-registry HOST  allow plain HTTP to HOST\n"
+    "  --platforms LIST          matrix columns, comma-separated\n"
+    "  --concurrency N           requests in flight per registry (8)\n"
+    "  --max-requests N          requests in flight overall (32)\n"
+    "  --timeout SECONDS         per request (30)\n"
+    "  --tag-ttl SECONDS         keep tag answers this long (3600)\n"
+    "  --ca-file FILE            extra CA certificates for TLS\n"
+    "  -v, -q                    more, or less, on stderr\n"
+    "  -h, --help                this help\n"
+    "\n"
+    "Exit status: 0 all answered, 1 failure, 2 usage, 3 some images\n"
+    "unresolved.\n";
+
+void am_cli_help(const char *command, FILE *out) {
+  for (size_t i = 0; command && i < sizeof(commands) / sizeof(*commands); i++) {
+    if (strcmp(commands[i].name, command) == 0) {
+      fputs(commands[i].usage, out);
+      fputs(common_help, out);
+      return;
+    }
+  }
+  fputs("usage: archmatrix COMMAND [OPTIONS] [ARGS]\n"
+        "\n"
+        "Which CPU architectures does each container image of a repository\n"
+        "really cover, and what blocks the rest?\n"
+        "\n"
+        "Commands:\n"
+        "  scan SOURCE       list the images a repository builds and uses\n"
+        "  resolve IMAGE...  list the platforms of images in their registries\n"
+        "  report [SOURCE]   scan, resolve and publish the coverage site\n"
+        "  merge DATA...     one site from several runs' data.json\n"
+        "\n"
+        "archmatrix COMMAND --help tells more; archmatrix --version the "
+        "version.\n",
+        out);
+}
+
+void am_cli_error(const char *fmt, ...) {
+  va_list ap;
+
+  fputs("archmatrix: error: ", stderr);
+  va_start(ap, fmt);
+  vfprintf(stderr, fmt, ap);
+  va_end(ap);
+  fputc('\n', stderr);
+}
+
+/* The core's log lines, as "archmatrix: warning: ...". */
+static void print_log_line(am_log_level level, const char *line, void *ud) {
+  (void)ud;
+  fprintf(stderr, "archmatrix: %s: %s\n", am_log_level_name(level), line);
+}
+
+static void print_version(void) {
+  int major = 0;
+  int minor = 0;
+  int rev = 0;
+
+  git_libgit2_version(&major, &minor, &rev);
+  printf("archmatrix %s (libgit2 %d.%d.%d, %s)\n", AM_VERSION, major, minor,
+         rev, curl_version());
+}
+
+/* The default cache folder: $XDG_CACHE_HOME/archmatrix, else
+ * ~/.cache/archmatrix. */
+static char *default_cache_dir(void) {
+  const char *xdg = getenv("XDG_CACHE_HOME");
+  const char *home = getenv("HOME");
+
+  if (xdg != NULL && xdg[0] == '/')
+    return am_asprintf("%s/archmatrix", xdg);
+  if (home != NULL && home[0] != '\0')
+    return am_asprintf("%s/.cache/archmatrix", home);
+  return am_strdup(".archmatrix-cache");
+}
+
+static int run_command(size_t which, int argc, char **argv) {
+  am_cli cli = {0};
+  am_err err;
+  int rc;
+  am_log_level level;
+
+  am_err_clear(&err);
+  rc = am_cli_parse(&cli, commands[which].name, argc, argv, &err);
+  if (rc != AM_OK) {
+    if (strcmp(err.msg, "help") == 0) {
+      am_cli_help(commands[which].name, stdout);
+      rc = AM_EXIT_OK;
+    } else {
+      am_cli_error("%s", err.msg);
+      if (rc == AM_EUSAGE)
+        fprintf(stderr, "Try 'archmatrix %s --help'.\n", commands[which].name);
+      rc = rc == AM_EUSAGE ? AM_EXIT_USAGE : AM_EXIT_FAILURE;
+    }
+    goto done;
+  }
+  if (cli.cache_dir == NULL)
+    cli.cache_dir = default_cache_dir();
+  level = cli.verbosity < 0    ? AM_LOG_ERROR
+          : cli.verbosity == 0 ? AM_LOG_WARN
+          : cli.verbosity == 1 ? AM_LOG_INFO
+          : cli.verbosity == 2 ? AM_LOG_DEBUG
+                               : AM_LOG_TRACE;
+  am_log_set_sink(print_log_line, level, NULL);
+  rc = commands[which].run(&cli);
+
+done:
+  am_cli_free(&cli);
+  return rc;
+}
+
+int main(int argc, char **argv) {
+  int rc = AM_EXIT_USAGE;
+
+  if (argc < 2) {
+    am_cli_help(NULL, stderr);
+    return AM_EXIT_USAGE;
+  }
+  if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+      strcmp(argv[1], "help") == 0) {
+    am_cli_help(argc > 2 ? argv[2] : NULL, stdout);
+    return AM_EXIT_OK;
+  }
+  if (strcmp(argv[1], "--version") == 0) {
+    git_libgit2_init();
+    print_version();
+    git_libgit2_shutdown();
+    return AM_EXIT_OK;
+  }
+  for (size_t i = 0; i < sizeof(commands) / sizeof(*commands); i++) {
+    if (strcmp(argv[1], commands[i].name) == 0) {
+      git_libgit2_init();
+      curl_global_init(CURL_GLOBAL_DEFAULT);
+      rc = run_command(i, argc - 1, argv + 1);
+      curl_global_cleanup();
+      git_libgit2_shutdown();
+      return rc;
+    }
+  }
+  am_cli_error("unknown command '%s'", argv[1]);
+  fputs("Try 'archmatrix --help'.\n", stderr);
+  return rc;
 }

@@ -1,0 +1,119 @@
+/* SPDX-License-Identifier: MIT */
+/* What the subcommands share: parsed options, the configuration, output. */
+#ifndef AM_CLI_CLI_H
+#define AM_CLI_CLI_H
+
+#include "registry/registry.h"
+#include "scan/scan.h"
+#include "util/err.h"
+#include "util/strv.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+
+/* Exit codes (DESIGN.md). */
+enum {
+  AM_EXIT_OK = 0,
+  AM_EXIT_FAILURE = 1,
+  AM_EXIT_USAGE = 2,
+  AM_EXIT_UNRESOLVED = 3
+};
+
+typedef enum am_format { AM_FORMAT_TABLE, AM_FORMAT_JSON } am_format;
+
+/* One source to scan, from the command line or the configuration. */
+typedef struct am_cli_source {
+  char *url; /* path or URL */
+  char *ref; /* NULL: HEAD */
+  am_strv paths;
+} am_cli_source;
+
+/*
+ * Everything the command line and the configuration file say, merged: the
+ * command line wins. Strings are owned by this struct.
+ */
+typedef struct am_cli {
+  const char *command;
+  char *config_path;
+  am_format format;
+  bool format_set;
+  int verbosity; /* -1 quiet, 0 normal, 1 -v, 2 -v -v */
+  char *cache_dir;
+  bool no_cache;
+  char *out_dir;
+  char *ref;     /* --ref for scan */
+  am_strv paths; /* --path for scan */
+  am_strv args;  /* positional arguments after the command */
+  am_strv platforms;
+  char *priority_platform;
+  char *k8s_registry;
+  am_strv mirror_hosts; /* parallel with mirror_urls */
+  am_strv mirror_urls;
+  am_strv insecure;
+  int concurrency;
+  int max_requests;
+  long tag_ttl;
+  long timeout;
+  char *ca_file;
+  int keep_runs;
+  char *templates_dir;
+  char *assets_dir;
+  am_cli_source *sources; /* from the configuration */
+  size_t nsources;
+} am_cli;
+
+/* Parse argv (after the command name) into `cli`; loads -c FILE. Returns 0,
+ * or AM_EUSAGE / AM_EINVALID with a message in `err`. */
+int am_cli_parse(am_cli *cli, const char *command, int argc, char **argv,
+                 am_err *err);
+
+/* Read a JSON configuration file into `cli`, not overriding what the
+ * command line already set. An unknown key or wrong type is an error that
+ * names the key. */
+int am_cli_load_config(am_cli *cli, const char *path, am_err *err);
+
+/* Fill registry options from `cli`; `mirrors` must hold cli->mirror_hosts.len
+ * entries and `cache` at least PATH_MAX bytes. */
+void am_cli_registry_opts(const am_cli *cli, am_registry_opts *opts,
+                          am_mirror *mirrors, char *cache, size_t cache_size);
+
+/* The matrix platforms: the configured ones or the default eight. */
+void am_cli_platforms(const am_cli *cli, const char *const **out, size_t *n);
+
+/* Free what `cli` holds. */
+void am_cli_free(am_cli *cli);
+
+/* Print one diagnostic line to stderr as "archmatrix: error: ...". */
+void am_cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Print the help of `command` (NULL: the overview) to `out`. */
+void am_cli_help(const char *command, FILE *out);
+
+/* Progress on stderr, only when it is a terminal and not quiet. */
+void am_cli_stage(const am_cli *cli, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void am_cli_progress(size_t done, size_t total, void *ud);
+
+/* The output format: as asked, else a table on a terminal and JSON
+ * otherwise. */
+am_format am_cli_format(const am_cli *cli);
+
+/* Print a JSON document (consumed) to stdout; returns an exit code. */
+int am_cli_print_json(struct json_t *doc);
+
+/* Resolve normalised references with the CLI's registry options and
+ * progress bar; `*out` holds refs->len results. */
+int am_cli_resolve_images(const am_cli *cli, const am_strv *refs,
+                          am_image **out, am_err *err);
+
+int am_cmd_scan(am_cli *cli);
+int am_cmd_resolve(am_cli *cli);
+int am_cmd_report(am_cli *cli);
+int am_cmd_merge(am_cli *cli);
+
+/* Scan one source into `scan` with the CLI's options; shared by scan and
+ * report. Returns 0 or an error with its message in `err`. */
+int am_cli_scan_source(const am_cli *cli, const char *url, const char *ref,
+                       const am_strv *paths, am_scan *scan, am_err *err);
+
+#endif
