@@ -98,7 +98,8 @@ def make_layer(text):
     """A gzipped tar holding one small file; returns (gz bytes, diff_id)."""
     payload = text.encode()
     raw = io.BytesIO()
-    with tarfile.open(fileobj=raw, mode="w", format=tarfile.USTAR_FORMAT) as tar:
+    with tarfile.open(fileobj=raw, mode="w",
+                      format=tarfile.USTAR_FORMAT) as tar:
         info = tarfile.TarInfo("platform.txt")
         info.size = len(payload)
         info.mtime = 0

@@ -13,6 +13,7 @@ import os
 import sys
 from urllib.parse import urlsplit, urlunsplit
 
+sys.dont_write_bytecode = True  # keep __pycache__ out of the tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import srvcommon  # noqa: E402
 

@@ -15,7 +15,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
 class RequestLog:
-    """Append-only JSON-lines log; one line per request, safe across threads."""
+    """Append-only JSON-lines log, one line per request; thread-safe."""
 
     def __init__(self, path):
         self.path = path

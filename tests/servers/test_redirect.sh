@@ -8,7 +8,9 @@ front=$1
 backend=$2
 front_url=$(<"$front/url")
 port=$(cut -d: -f2 <"$backend/host")
-path="/v2/demo/multi/manifests/1.0?probe=1"
+path="/v2/demo/multi/manifests/1.0?probe=$$"
+log=$front/requests.log
+before=$(wc -l <"$log")
 
 code=$(fetch "$front_url$path" -H "Accept: $OCI_INDEX")
 expect_eq "front status" 307 "$code"
@@ -20,11 +22,11 @@ expect_eq "followed status" 200 "$code"
 expect_eq "digest" "$(jq -r '.images["demo/multi:1.0"].digest' \
   "$backend/pushed.json")" "$(header Docker-Content-Digest)"
 
-log=$front/requests.log
-expect_eq "requests logged" 2 "$(wc -l <"$log")"
+expect_eq "requests logged" 2 "$(($(wc -l <"$log") - before))"
+first=$(sed -n "$((before + 1))p" "$log")
+second=$(sed -n "$((before + 2))p" "$log")
 expect_eq "first without Authorization" false \
-  "$(sed -n 1p "$log" | jq .authorization)"
-expect_eq "second with Authorization" true \
-  "$(sed -n 2p "$log" | jq .authorization)"
-expect_eq "logged path" "$path" "$(sed -n 1p "$log" | jq -r .path)"
+  "$(jq .authorization <<<"$first")"
+expect_eq "second with Authorization" true "$(jq .authorization <<<"$second")"
+expect_eq "logged path" "$path" "$(jq -r .path <<<"$first")"
 echo "ok"

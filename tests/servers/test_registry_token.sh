@@ -26,7 +26,8 @@ get_with() { # repo token -> status
     -H "Authorization: Bearer $2"
 }
 
-expect_eq "anonymous, public" 200 "$(get_with demo/multi "$(token demo/multi)")"
+expect_eq "anonymous, public" 200 \
+  "$(get_with demo/multi "$(token demo/multi)")"
 expect_eq "digest" "$(jq -r '.images["demo/multi:1.0"].digest' \
   "$dir/pushed.json")" "$(header Docker-Content-Digest)"
 expect_eq "anonymous, private" 401 \

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: MIT
+# shellcheck shell=bash
 # Shared by the servers self-tests (sourced, not run).
 
 OCI_INDEX=application/vnd.oci.image.index.v1+json

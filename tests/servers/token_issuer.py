@@ -34,6 +34,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
 
+sys.dont_write_bytecode = True  # keep __pycache__ out of the tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import srvcommon  # noqa: E402
 
@@ -42,7 +43,7 @@ CERT_FILE = "cert.pem"
 USER_ACTIONS = ("pull", "push", "delete")
 
 
-# -- keys --------------------------------------------------------------------
+# -- keys ---------------------------------------------------------------------
 
 def ensure_keys(directory):
     """Create DIR/key.pem and a self-signed DIR/cert.pem unless present."""
@@ -75,8 +76,9 @@ def libtrust_key_id(public_key):
     """Key ID as docker/libtrust computes it, which distribution matches
     against `kid`: SHA-256 of the DER SubjectPublicKeyInfo, first 240 bits,
     base32 without padding, in colon-separated groups of four."""
-    der = public_key.public_bytes(serialization.Encoding.DER,
-                                  serialization.PublicFormat.SubjectPublicKeyInfo)
+    der = public_key.public_bytes(
+        serialization.Encoding.DER,
+        serialization.PublicFormat.SubjectPublicKeyInfo)
     text = base64.b32encode(hashlib.sha256(der).digest()[:30]).decode()
     text = text.rstrip("=")
     return ":".join(text[i:i + 4] for i in range(0, len(text), 4))
