@@ -23,7 +23,7 @@ expect_eq "f503 second" 200 "$(get f503/$x)"
 expect_eq "f500" 500 "$(get f500/$x)"
 expect_eq "f500 again" 500 "$(get f500/$x)"
 expect_eq "badjson" 200 "$(get badjson/$x)"
-if jq . "$work/body" >/dev/null 2>&1; then fail "badjson body parses"; fi
+if jpy d "$work/body" >/dev/null 2>&1; then fail "badjson body parses"; fi
 expect_eq "huge" 200 "$(get huge/$x)"
 expect_eq "huge size" 6291456 "$(wc -c <"$work/body")"
 expect_eq "baddigest" 200 "$(get baddigest/$x)"
@@ -42,8 +42,8 @@ curl -sS -m 1 -o /dev/null "$url/v2/stall/$x/manifests/1.0" 2>/dev/null ||
   rc=$?
 expect_eq "stall: curl exit (timeout)" 28 "$rc"
 
-count=$(jq -s --arg p "/v2/f429/$x/manifests/1.0" \
-  '[.[] | select(.method == "GET" and .path == $p)] | length' "$log")
+count=$(jpy 'sum(r["method"] == "GET" and r["path"] == a[0] for r in d)' \
+  "$log" "/v2/f429/$x/manifests/1.0")
 expect_eq "f429 requests counted" 2 "$count"
 expect_eq "all requests counted" 15 "$(($(wc -l <"$log") - before))"
 echo "ok"

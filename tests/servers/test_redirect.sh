@@ -19,14 +19,15 @@ expect_eq "Location" "http://localhost:$port$path" "$(header Location)"
 code=$(fetch "$front_url$path" -L -H "Accept: $OCI_INDEX" \
   -H "Authorization: Bearer not-a-token")
 expect_eq "followed status" 200 "$code"
-expect_eq "digest" "$(jq -r '.images["demo/multi:1.0"].digest' \
-  "$backend/pushed.json")" "$(header Docker-Content-Digest)"
+expect_eq "digest" "$(digest_of demo/multi:1.0 "$backend/pushed.json")" \
+  "$(header Docker-Content-Digest)"
 
 expect_eq "requests logged" 2 "$(($(wc -l <"$log") - before))"
 first=$(sed -n "$((before + 1))p" "$log")
 second=$(sed -n "$((before + 2))p" "$log")
 expect_eq "first without Authorization" false \
-  "$(jq .authorization <<<"$first")"
-expect_eq "second with Authorization" true "$(jq .authorization <<<"$second")"
-expect_eq "logged path" "$path" "$(jq -r .path <<<"$first")"
+  "$(jpy 'd["authorization"]' - <<<"$first")"
+expect_eq "second with Authorization" true \
+  "$(jpy 'd["authorization"]' - <<<"$second")"
+expect_eq "logged path" "$path" "$(jpy 'd["path"]' - <<<"$first")"
 echo "ok"

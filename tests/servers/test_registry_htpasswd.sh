@@ -18,6 +18,6 @@ expect_eq "GET with a wrong password" 401 "$code"
 
 code=$(fetch "$url$path" -H "Accept: $OCI_INDEX" -u "$creds")
 expect_eq "GET with credentials" 200 "$code"
-expect_eq "digest" "$(jq -r '.images["demo/multi:1.0"].digest' \
-  "$dir/pushed.json")" "$(header Docker-Content-Digest)"
+expect_eq "digest" "$(digest_of demo/multi:1.0 "$dir/pushed.json")" \
+  "$(header Docker-Content-Digest)"
 echo "ok"

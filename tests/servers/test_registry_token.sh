@@ -18,7 +18,7 @@ token() {
   realm=$(sed -E 's/.*realm="([^"]*)".*/\1/' <<<"$challenge")
   service=$(sed -E 's/.*service="([^"]*)".*/\1/' <<<"$challenge")
   curl -sS -f -G "$realm" --data-urlencode "service=$service" \
-    --data-urlencode "scope=repository:$repo:pull" "$@" | jq -r .token
+    --data-urlencode "scope=repository:$repo:pull" "$@" | jpy 'd["token"]' -
 }
 
 get_with() { # repo token -> status
@@ -28,8 +28,8 @@ get_with() { # repo token -> status
 
 expect_eq "anonymous, public" 200 \
   "$(get_with demo/multi "$(token demo/multi)")"
-expect_eq "digest" "$(jq -r '.images["demo/multi:1.0"].digest' \
-  "$dir/pushed.json")" "$(header Docker-Content-Digest)"
+expect_eq "digest" "$(digest_of demo/multi:1.0 "$dir/pushed.json")" \
+  "$(header Docker-Content-Digest)"
 expect_eq "anonymous, private" 401 \
   "$(get_with private/secret "$(token private/secret)")"
 expect_eq "user, private" 200 \
