@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: MIT */
+/* WWW-Authenticate challenges (RFC 9110 section 11) and token server
+ * answers (the docker registry token protocol). */
+#ifndef AM_REGISTRY_AUTH_H
+#define AM_REGISTRY_AUTH_H
+
+#include "util/err.h"
+
+#include <stddef.h>
+
+typedef struct am_auth_param {
+  char *name; /* lowercased: parameter names are case-insensitive */
+  char *value;
+} am_auth_param;
+
+typedef struct am_challenge {
+  char *scheme;  /* lowercased: "bearer", "basic", ... */
+  char *token68; /* the rare token68 form, or NULL */
+  am_auth_param *params;
+  size_t nparams;
+} am_challenge;
+
+/* A list of challenges; a zeroed struct is empty. */
+typedef struct am_challenges {
+  am_challenge *v;
+  size_t len;
+} am_challenges;
+
+/* Parser bounds: a header is untrusted input. */
+#define AM_AUTH_HEADER_MAX 8192
+#define AM_AUTH_MAX_CHALLENGES 16
+#define AM_AUTH_MAX_PARAMS 32
+
+/*
+ * Parse one WWW-Authenticate header value, which may hold several
+ * challenges separated by commas, each with parameters whose values are
+ * tokens or quoted strings (backslash escapes a character). Challenges are
+ * appended to `out`. Returns AM_EINVALID on malformed input (what was
+ * parsed before the fault stays in `out`).
+ */
+int am_auth_parse_challenges(am_challenges *out, const char *header,
+                             am_err *err);
+
+/* The first challenge with `scheme` (case-insensitive), or NULL. */
+const am_challenge *am_auth_find(const am_challenges *list, const char *scheme);
+
+/* A parameter's value (name case-insensitive), or NULL. */
+const char *am_auth_param_get(const am_challenge *c, const char *name);
+
+/* Free every challenge. NULL is fine. */
+void am_challenges_free(am_challenges *list);
+
+/* Tokens live this long when the server does not say (the spec's rule). */
+#define AM_TOKEN_DEFAULT_TTL 60
+
+/*
+ * Read a token server's JSON answer: `token` or `access_token`, and
+ * `expires_in` (AM_TOKEN_DEFAULT_TTL when absent or not positive).
+ * `*token` is a new string the caller frees (and should scrub).
+ */
+int am_auth_parse_token_response(char **token, long *expires_in,
+                                 const char *body, size_t len, am_err *err);
+
+/* Base64 of "user:secret" for a Basic header; NULL when memory runs out. */
+char *am_auth_basic_value(const char *user, const char *secret);
+
+#endif
