@@ -63,6 +63,22 @@ int am_source_walk(am_source *src, const char *const *paths, size_t npaths,
 int am_source_read(am_source *src, const am_entry *entry, size_t max,
                    char **data, size_t *len, am_err *err);
 
+/* Room for an entry's object id in hex, with its NUL. */
+#define AM_SOURCE_ID_SIZE 65
+
+/*
+ * Write the object id of `entry` in hex, so a file can be read after the
+ * visit that found it has returned.
+ */
+void am_source_entry_id(const am_entry *entry, char out[AM_SOURCE_ID_SIZE]);
+
+/*
+ * Load a blob by the hex id am_source_entry_id gave; `what` names it in
+ * error messages (usually its path). Same results as am_source_read.
+ */
+int am_source_read_id(am_source *src, const char *id, const char *what,
+                      size_t max, char **data, size_t *len, am_err *err);
+
 /* Close and free. NULL is fine. */
 void am_source_free(am_source *src);
 
