@@ -1,0 +1,333 @@
+/* SPDX-License-Identifier: MIT */
+/* Atomic publishing: the new site is written beside the old one and swapped
+ * in with one rename, so readers and a killed run only ever see a whole
+ * site. */
+#include "report/publish.h"
+
+#include "util/log.h"
+#include "util/strv.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <libgen.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static int rm_entry(const char *path, const struct stat *st, int flag,
+                    struct FTW *ftw) {
+  (void)st;
+  (void)ftw;
+  if (flag == FTW_DP)
+    return rmdir(path);
+  return unlink(path);
+}
+
+int am_report_rmtree(const char *path) {
+  struct stat st;
+
+  if (lstat(path, &st) != 0)
+    return errno == ENOENT ? 0 : -1;
+  if (!S_ISDIR(st.st_mode))
+    return unlink(path);
+  return nftw(path, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* Split `out_dir` into its parent folder and base name (owned strings). */
+static int split_path(const char *out_dir, char **parent, char **base) {
+  char *a = am_strdup(out_dir);
+  char *b = am_strdup(out_dir);
+  size_t n = a ? strlen(a) : 0;
+
+  /* "site/" names the same folder as "site". */
+  while (n > 1 && a[n - 1] == '/') {
+    a[--n] = '\0';
+    b[n] = '\0';
+  }
+  *parent = a ? am_strdup(dirname(a)) : NULL;
+  *base = b ? am_strdup(basename(b)) : NULL;
+  free(a);
+  free(b);
+  return *parent && *base ? AM_OK : AM_ENOMEM;
+}
+
+/* Remove ".<base>.tmp-<pid>-*" folders whose run is gone; a live run's
+ * folder is left alone. */
+static void remove_stale(const char *parent, const char *base) {
+  DIR *d = opendir(parent);
+  struct dirent *e = NULL;
+  char *prefix = am_asprintf(".%s.tmp-", base);
+  size_t plen = prefix ? strlen(prefix) : 0;
+
+  while (d != NULL && prefix != NULL && (e = readdir(d)) != NULL) {
+    long pid = 0;
+    char *path = NULL;
+
+    if (strncmp(e->d_name, prefix, plen) != 0)
+      continue;
+    pid = strtol(e->d_name + plen, NULL, 10);
+    if (pid > 0 && (kill((pid_t)pid, 0) == 0 || errno == EPERM) &&
+        pid != (long)getpid())
+      continue;
+    path = am_asprintf("%s/%s", parent, e->d_name);
+    if (path != NULL) {
+      am_log(AM_LOG_INFO, "removing %s, left by an interrupted run", path);
+      am_report_rmtree(path);
+    }
+    free(path);
+  }
+  if (d != NULL)
+    closedir(d);
+  free(prefix);
+}
+
+/* True when `dir` exists and may be replaced: empty, or an earlier site. */
+static int check_replaceable(const char *dir, am_err *err) {
+  struct stat st;
+  DIR *d = NULL;
+  struct dirent *e = NULL;
+  bool empty = true;
+  char *marker = NULL;
+  int rc = AM_OK;
+
+  if (lstat(dir, &st) != 0)
+    return errno == ENOENT
+               ? AM_OK
+               : am_err_set(err, AM_EIO, "%s: %s", dir, strerror(errno));
+  if (!S_ISDIR(st.st_mode))
+    return am_err_set(err, AM_EUSAGE, "%s: exists and is not a folder", dir);
+  if ((d = opendir(dir)) == NULL)
+    return am_err_set(err, AM_EIO, "%s: %s", dir, strerror(errno));
+  while ((e = readdir(d)) != NULL) {
+    if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0) {
+      empty = false;
+      break;
+    }
+  }
+  closedir(d);
+  marker = am_asprintf("%s/data.json", dir);
+  if (marker == NULL)
+    return am_err_set(err, AM_ENOMEM, "out of memory");
+  if (!empty && access(marker, F_OK) != 0)
+    rc = am_err_set(err, AM_EUSAGE,
+                    "refusing to replace %s: not empty and not an archmatrix "
+                    "site (no data.json)",
+                    dir);
+  free(marker);
+  return rc;
+}
+
+int am_site_begin(am_site *site, const char *out_dir,
+                  const am_report_opts *opts, am_err *err) {
+  char *parent = NULL;
+  char *base = NULL;
+  int rc = AM_OK;
+
+  memset(site, 0, sizeof(*site));
+  site->on_file = opts->on_file;
+  site->on_file_ud = opts->on_file_ud;
+  if ((rc = check_replaceable(out_dir, err)) != AM_OK)
+    goto done;
+  if (split_path(out_dir, &parent, &base) != AM_OK) {
+    rc = am_err_set(err, AM_ENOMEM, "out of memory");
+    goto done;
+  }
+  if (mkdir(parent, 0777) != 0 && errno != EEXIST) {
+    rc = am_err_set(err, AM_EIO, "%s: %s", parent, strerror(errno));
+    goto done;
+  }
+  remove_stale(parent, base);
+  site->final = am_strdup(out_dir);
+  site->tmp =
+      am_asprintf("%s/.%s.tmp-%ld-XXXXXX", parent, base, (long)getpid());
+  if (site->final == NULL || site->tmp == NULL) {
+    rc = am_err_set(err, AM_ENOMEM, "out of memory");
+    goto done;
+  }
+  if (mkdtemp(site->tmp) == NULL) {
+    rc = am_err_set(err, AM_EIO, "%s: %s", site->tmp, strerror(errno));
+    goto done;
+  }
+  /* mkdtemp makes the folder 0700; a site is meant to be served. */
+  chmod(site->tmp, 0755);
+
+done:
+  free(parent);
+  free(base);
+  if (rc != AM_OK) {
+    free(site->final);
+    free(site->tmp);
+    memset(site, 0, sizeof(*site));
+  }
+  return rc;
+}
+
+/* Create the folders above `path` inside the site. */
+static int make_parents(const char *path) {
+  char *copy = am_strdup(path);
+  int rc = 0;
+
+  if (copy == NULL)
+    return -1;
+  for (char *p = strchr(copy + 1, '/'); p != NULL; p = strchr(p + 1, '/')) {
+    *p = '\0';
+    if (mkdir(copy, 0755) != 0 && errno != EEXIST)
+      rc = -1;
+    *p = '/';
+  }
+  free(copy);
+  return rc;
+}
+
+/* Only names this module made reach the site, but check anyway that a
+ * path stays inside it. */
+static bool safe_relpath(const char *rel) {
+  if (rel[0] == '\0' || rel[0] == '/')
+    return false;
+  for (const char *p = rel; *p; p++) {
+    if ((p == rel || p[-1] == '/') && p[0] == '.' && p[1] == '.' &&
+        (p[2] == '/' || p[2] == '\0'))
+      return false;
+  }
+  return true;
+}
+
+int am_site_write(am_site *site, const char *relpath, const void *data,
+                  size_t len, am_err *err) {
+  char *path = NULL;
+  int fd = -1;
+  int rc = AM_OK;
+  const char *p = data;
+
+  if (!safe_relpath(relpath))
+    return am_err_set(err, AM_EINVALID, "unsafe site path %s", relpath);
+  path = am_asprintf("%s/%s", site->tmp, relpath);
+  if (path == NULL)
+    return am_err_set(err, AM_ENOMEM, "out of memory");
+  if (make_parents(path) != 0 ||
+      (fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644)) < 0) {
+    rc = am_err_set(err, AM_EIO, "%s: %s", path, strerror(errno));
+    goto done;
+  }
+  while (len > 0) {
+    ssize_t n = write(fd, p, len);
+
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n <= 0) {
+      rc = am_err_set(err, AM_EIO, "%s: %s", path, strerror(errno));
+      goto done;
+    }
+    p += n;
+    len -= (size_t)n;
+  }
+  /* The rename that publishes the site must not overtake the data. */
+  if (fsync(fd) != 0) {
+    rc = am_err_set(err, AM_EIO, "%s: %s", path, strerror(errno));
+    goto done;
+  }
+  site->nfiles++;
+  if (site->on_file != NULL && site->on_file(relpath, site->on_file_ud) != 0)
+    rc = am_err_set(err, AM_ERROR, "site writing abandoned after %s", relpath);
+
+done:
+  if (fd >= 0)
+    close(fd);
+  free(path);
+  return rc;
+}
+
+int am_site_copy(am_site *site, const char *relpath, const char *src,
+                 am_err *err) {
+  FILE *f = fopen(src, "rb");
+  char *data = NULL;
+  long size = 0;
+  int rc = AM_OK;
+
+  if (f == NULL)
+    return am_err_set(err, AM_EIO, "%s: %s", src, strerror(errno));
+  if (fseek(f, 0, SEEK_END) != 0 || (size = ftell(f)) < 0 ||
+      fseek(f, 0, SEEK_SET) != 0) {
+    rc = am_err_set(err, AM_EIO, "%s: cannot read", src);
+    goto done;
+  }
+  if ((data = malloc((size_t)size + 1)) == NULL) {
+    rc = am_err_set(err, AM_ENOMEM, "out of memory");
+    goto done;
+  }
+  if (fread(data, 1, (size_t)size, f) != (size_t)size) {
+    rc = am_err_set(err, AM_EIO, "%s: cannot read", src);
+    goto done;
+  }
+  rc = am_site_write(site, relpath, data, (size_t)size, err);
+
+done:
+  free(data);
+  fclose(f);
+  return rc;
+}
+
+static void sync_dir(const char *path) {
+  char *copy = am_strdup(path);
+  int fd = copy ? open(dirname(copy), O_RDONLY | O_DIRECTORY) : -1;
+
+  if (fd >= 0) {
+    fsync(fd);
+    close(fd);
+  }
+  free(copy);
+}
+
+int am_site_commit(am_site *site, am_err *err) {
+  struct stat st;
+
+  if (lstat(site->final, &st) != 0) {
+    if (rename(site->tmp, site->final) != 0)
+      return am_err_set(err, AM_EIO, "%s: %s", site->final, strerror(errno));
+  } else if (renameat2(AT_FDCWD, site->tmp, AT_FDCWD, site->final,
+                       RENAME_EXCHANGE) != 0) {
+    /* RENAME_EXCHANGE swaps the two folders in one step. A filesystem
+     * without it gets two renames: readers may briefly see no site, but
+     * never a partial one. */
+    char *old = am_asprintf("%s.old", site->tmp);
+
+    if (old == NULL)
+      return am_err_set(err, AM_ENOMEM, "out of memory");
+    if (rename(site->final, old) != 0) {
+      free(old);
+      return am_err_set(err, AM_EIO, "%s: %s", site->final, strerror(errno));
+    }
+    if (rename(site->tmp, site->final) != 0) {
+      int saved = errno;
+
+      rename(old, site->final);
+      free(old);
+      return am_err_set(err, AM_EIO, "%s: %s", site->final, strerror(saved));
+    }
+    am_report_rmtree(old);
+    free(old);
+  } else {
+    /* The old site now sits at the temporary name. */
+    if (am_report_rmtree(site->tmp) != 0)
+      am_log(AM_LOG_WARN, "%s: could not remove the previous site", site->tmp);
+  }
+  sync_dir(site->final);
+  free(site->tmp);
+  site->tmp = NULL;
+  return AM_OK;
+}
+
+void am_site_abort(am_site *site) {
+  if (site == NULL)
+    return;
+  if (site->tmp != NULL)
+    am_report_rmtree(site->tmp);
+  free(site->tmp);
+  free(site->final);
+  memset(site, 0, sizeof(*site));
+}

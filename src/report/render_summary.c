@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: MIT */
+/* summary.md: the per-platform table, the next ports and the regressions,
+ * to paste in a pull request or a CI job summary. */
+#include "report/render.h"
+
+#include <stdlib.h>
+
+/* How many images of each priority group the summary names. */
+#define AM_SUMMARY_GROUP_ITEMS 10
+
+int am_render_summary(const am_render *r, am_err *err) {
+  const am_model *m = r->m;
+  am_tpl_dict *d = am_tpl_dict_new("summary");
+  int rc = AM_OK;
+
+  if (d == NULL)
+    return am_err_set(err, AM_ENOMEM, "out of memory");
+  am_tpl_set(d, "SITE_TITLE", r->title);
+  am_tpl_set(d, "GENERATED_AT", m->generated_at);
+  am_tpl_set_int(d, "NTARGETS", (long)m->ntargets);
+  am_tpl_set_int(d, "NUSED", (long)(m->nrows - m->ntargets));
+  am_tpl_set(d, "PRIORITY", m->columns.v[m->priority]);
+  for (size_t s = 0; s < m->nscans; s++) {
+    am_tpl_dict *src = am_tpl_section(d, "SOURCE");
+
+    am_tpl_set(src, "URL", m->scans[s].url);
+    am_tpl_setf(src, "COMMIT", "%.12s",
+                m->scans[s].commit ? m->scans[s].commit : "");
+  }
+  for (size_t c = 0; c < m->columns.len; c++) {
+    const am_totals *t = &m->totals[c];
+    am_tpl_dict *p = am_tpl_section(d, "PLATFORM");
+    int cov = am_model_coverage(m, c);
+
+    am_tpl_set(p, "PLATFORM", m->columns.v[c]);
+    if (cov < 0)
+      am_tpl_set(p, "COVERAGE_TEXT", "n/a");
+    else
+      am_tpl_setf(p, "COVERAGE_TEXT", "%d%%", cov);
+    am_tpl_set_int(p, "T_PUBLISHED", (long)t->targets[AM_CELL_PUBLISHED]);
+    am_tpl_set_int(p, "T_DECLARED", (long)t->targets[AM_CELL_DECLARED]);
+    am_tpl_set_int(p, "T_PORTABLE", (long)t->targets[AM_CELL_PORTABLE]);
+    am_tpl_set_int(p, "T_BLOCKED", (long)t->targets[AM_CELL_BLOCKED]);
+    am_tpl_set_int(p, "T_UNKNOWN", (long)t->targets[AM_CELL_UNKNOWN]);
+    am_tpl_show_if(p, "IS_PRIORITY", c == m->priority);
+  }
+  am_render_groups(r, d, m->priority, AM_SUMMARY_GROUP_ITEMS, "");
+  if (m->changes.has_previous) {
+    const am_changes *ch = &m->changes;
+    am_tpl_dict *c = am_tpl_section(d, "CHANGES");
+
+    am_tpl_set(c, "PREVIOUS_AT", ch->previous_at);
+    am_tpl_set_int(c, "N_PUBLISHED", (long)ch->npublished);
+    am_tpl_set_int(c, "N_LOST", (long)ch->nlost);
+    am_tpl_set_int(c, "N_ADDED", (long)ch->added.len);
+    am_tpl_set_int(c, "N_REMOVED", (long)ch->removed.len);
+    if (ch->nlost > 0) {
+      am_tpl_dict *any = am_tpl_section(c, "LOST_ANY");
+
+      for (size_t i = 0; i < ch->nlost; i++) {
+        am_tpl_dict *l = am_tpl_section(any, "LOST");
+
+        am_tpl_set(l, "IMAGE", ch->lost[i].image);
+        am_tpl_set(l, "PLATFORM", ch->lost[i].platform);
+        am_tpl_set(l, "WAS", ch->lost[i].was);
+        am_tpl_set(l, "NOW", ch->lost[i].now);
+      }
+    }
+  }
+  rc = am_render_emit(r, "summary.md.tpl", d, "summary.md", err);
+  am_tpl_dict_free(d);
+  return rc;
+}

@@ -1,0 +1,147 @@
+// SPDX-License-Identifier: MIT
+// The ctemplate bridge: the only C++ in archmatrix. Every value is escaped
+// by the AUTOESCAPE pragma of the template it lands in, never here.
+#include "report/tpl.h"
+
+#include <ctemplate/template.h>
+#include <ctemplate/template_cache.h>
+#include <ctemplate/template_dictionary.h>
+
+#include <cstdarg>
+#include <cstdio>
+#include <new>
+#include <string>
+#include <sys/stat.h>
+
+using ctemplate::TemplateCache;
+using ctemplate::TemplateDictionary;
+
+struct am_tpl {
+  TemplateCache cache;
+  std::string dir;
+};
+
+static TemplateDictionary *D(am_tpl_dict *d) {
+  return reinterpret_cast<TemplateDictionary *>(d);
+}
+
+static am_tpl_dict *C(TemplateDictionary *d) {
+  return reinterpret_cast<am_tpl_dict *>(d);
+}
+
+am_tpl *am_tpl_new(const char *dir) {
+  am_tpl *tpl = new (std::nothrow) am_tpl;
+
+  if (tpl == nullptr)
+    return nullptr;
+  try {
+    tpl->dir = dir;
+    tpl->cache.SetTemplateRootDirectory(tpl->dir);
+  } catch (...) {
+    delete tpl;
+    return nullptr;
+  }
+  return tpl;
+}
+
+void am_tpl_free(am_tpl *tpl) {
+  delete tpl;
+}
+
+am_tpl_dict *am_tpl_dict_new(const char *name) {
+  try {
+    return C(new TemplateDictionary(name));
+  } catch (...) {
+    return nullptr;
+  }
+}
+
+void am_tpl_dict_free(am_tpl_dict *dict) {
+  delete D(dict);
+}
+
+void am_tpl_set(am_tpl_dict *dict, const char *key, const char *value) {
+  D(dict)->SetValue(key, value ? value : "");
+}
+
+void am_tpl_set_int(am_tpl_dict *dict, const char *key, long value) {
+  D(dict)->SetIntValue(key, value);
+}
+
+void am_tpl_setf(am_tpl_dict *dict, const char *key, const char *fmt, ...) {
+  char small[256];
+  va_list ap;
+  int n = 0;
+
+  va_start(ap, fmt);
+  n = vsnprintf(small, sizeof(small), fmt, ap);
+  va_end(ap);
+  if (n < 0)
+    return;
+  if ((size_t)n < sizeof(small)) {
+    D(dict)->SetValue(key, ctemplate::TemplateString(small, (size_t)n));
+    return;
+  }
+  std::string big((size_t)n + 1, '\0');
+  va_start(ap, fmt);
+  vsnprintf(&big[0], big.size(), fmt, ap);
+  va_end(ap);
+  D(dict)->SetValue(key, ctemplate::TemplateString(big.data(), (size_t)n));
+}
+
+am_tpl_dict *am_tpl_section(am_tpl_dict *dict, const char *name) {
+  return C(D(dict)->AddSectionDictionary(name));
+}
+
+void am_tpl_show(am_tpl_dict *dict, const char *name) {
+  D(dict)->ShowSection(name);
+}
+
+void am_tpl_show_if(am_tpl_dict *dict, const char *name, int on) {
+  if (on)
+    D(dict)->ShowSection(name);
+}
+
+am_tpl_dict *am_tpl_include(am_tpl_dict *dict, const char *name,
+                            const char *file) {
+  TemplateDictionary *inc = D(dict)->AddIncludeDictionary(name);
+
+  inc->SetFilename(file);
+  return C(inc);
+}
+
+int am_tpl_expand(am_tpl *tpl, const char *file, const am_tpl_dict *dict,
+                  am_buf *out, am_err *err) {
+  std::string text;
+  std::string path = tpl->dir + "/" + file;
+  struct stat st;
+
+  // ctemplate reports a missing or broken file only on stderr; check first
+  // so the caller gets a message of its own.
+  if (stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode))
+    return am_err_set(err, AM_ENOTFOUND, "template %s: not found",
+                      path.c_str());
+  // Markdown needs its blank lines; HTML and SVG read better without.
+  size_t n = std::string(file).size();
+  bool markdown = n > 7 && std::string(file).compare(n - 7, 7, ".md.tpl") == 0;
+  ctemplate::Strip strip =
+      markdown ? ctemplate::DO_NOT_STRIP : ctemplate::STRIP_BLANK_LINES;
+
+  try {
+    if (!tpl->cache.ExpandWithData(
+            file, strip, reinterpret_cast<const TemplateDictionary *>(dict),
+            nullptr, &text))
+      return am_err_set(err, AM_EINVALID, "template %s: cannot expand",
+                        path.c_str());
+  } catch (const std::bad_alloc &) {
+    return am_err_set(err, AM_ENOMEM, "template %s: out of memory",
+                      path.c_str());
+  } catch (...) {
+    return am_err_set(err, AM_ERROR, "template %s: cannot expand",
+                      path.c_str());
+  }
+  if (am_buf_append(out, text.data(), text.size()) != AM_OK)
+    return am_err_set(err, AM_ENOMEM, "template %s: output too big",
+                      path.c_str());
+  return AM_OK;
+}
