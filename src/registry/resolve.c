@@ -238,8 +238,8 @@ static const char *verify_body(job *j, step *s, const am_response *resp,
     return computed;
   }
   if (am_digest_check(want, resp->body, resp->len, &err) != AM_OK) {
-    fail_job(j, AM_IMAGE_ERROR, "%s %s: %s", s->manifest ? "manifest" : "blob",
-             want, err.msg);
+    fail_job(j, AM_IMAGE_ERROR, "%s: %s", s->manifest ? "manifest" : "blob",
+             err.msg);
     return NULL;
   }
   snprintf(computed, AM_DIGEST_MAX, "%s", want);
