@@ -511,6 +511,7 @@ typedef struct eval {
   size_t nstages;
   am_strv names; /* every stage name in the file, lowercased */
   size_t *nrefs; /* references this file added, over all builds */
+  bool stopped;  /* a cap was reached: the rest of the file is skipped */
 } eval;
 
 static bool lines_changed(const eval *ev, const df_inst *in) {
@@ -756,6 +757,10 @@ static int eval_from(eval *ev, const df_inst *in) {
   int rc;
 
   am_buf_init(&val, AM_SCAN_WORD_MAX);
+  if (ev->nstages >= AM_SCAN_STAGES_MAX) {
+    rc = AM_ETOOBIG;
+    goto done;
+  }
   if ((rc = split_ws(in->args, &words)) != AM_OK)
     goto done;
   if (words.len == 3 && strcasecmp(words.v[1], "as") == 0) {
@@ -818,9 +823,11 @@ static int eval_from(eval *ev, const df_inst *in) {
   rc = rc ? rc : add_stage(ev, name, STAGE_IMAGE, norm, 0);
 
 done:
-  if (rc == AM_ETOOBIG)
+  if (rc == AM_ETOOBIG) {
     rc = am_scan_add_unresolved(ev->scan, ev->path, in->start, "",
                                 "too many stages, the rest ignored");
+    ev->stopped = true;
+  }
   am_strv_free(&words);
   am_buf_free(&val);
   return rc;
@@ -935,7 +942,7 @@ static int eval_build(eval *ev) {
 
   if ((rc = set_platform_args(ev)) != AM_OK)
     return rc;
-  for (size_t i = 0; i < ev->f->n && rc == AM_OK; i++) {
+  for (size_t i = 0; i < ev->f->n && rc == AM_OK && !ev->stopped; i++) {
     const df_inst *in = &ev->f->v[i];
 
     if (strcmp(in->cmd, "from") == 0) {

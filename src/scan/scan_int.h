@@ -17,7 +17,7 @@
 #define AM_SCAN_WORD_MAX (64 * 1024)
 /* Caps that keep a hostile file from costing quadratic time. */
 #define AM_SCAN_VARS_MAX 512
-#define AM_SCAN_STAGES_MAX 1024
+#define AM_SCAN_STAGES_MAX 256
 #define AM_SCAN_REFS_PER_FILE 10000
 #define AM_SCAN_PLATFORMS_MAX 64
 

@@ -192,6 +192,10 @@ static int scan_broken(am_scan *scan, const char *path, const char *text,
       end--;
     if (memmem(s, (size_t)(end - s), "{{", 2) == NULL)
       continue;
+    if (end - s >= 2 && (*s == '"' || *s == '\'') && end[-1] == *s) {
+      s++;
+      end--;
+    }
     {
       char *raw = am_strndup(s, (size_t)(end - s));
 

@@ -276,6 +276,7 @@ done:
 int am_source_open(am_source **out, const char *spec,
                    const am_source_opts *opts, am_err *err) {
   am_source *src = NULL;
+  struct stat st;
   int rc = AM_OK;
 
   *out = NULL;
@@ -292,6 +293,10 @@ int am_source_open(am_source **out, const char *spec,
     rc = open_remote(&src->repo, spec, opts, err);
     if (rc != AM_OK)
       goto done;
+  } else if (stat(spec, &st) != 0) {
+    rc = am_err_set(err, AM_ENOTFOUND, "%s: no such repository: %s", spec,
+                    strerror(errno));
+    goto done;
   } else if (git_repository_open_ext(
                  &src->repo, spec, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) != 0) {
     rc = am_err_set(err, AM_ENOTFOUND, "%s: not a git repository", spec);
