@@ -12,8 +12,8 @@
 <tr>
 <th scope="col" rowspan="2">Platform</th>
 <th scope="col" rowspan="2">Coverage</th>
-<th scope="colgroup" colspan="5" class="group">Built here</th>
-<th scope="colgroup" colspan="3" class="group">Used</th>
+<th scope="colgroup" colspan="5" class="span-head">Built here</th>
+<th scope="colgroup" colspan="3" class="span-head">Used</th>
 </tr>
 <tr>
 <th scope="col" class="num"><span class="sym" aria-hidden="true">✓</span> published</th>

@@ -1,0 +1,268 @@
+/* SPDX-License-Identifier: MIT */
+/* Atomic publishing: a failed or killed run leaves the previous site
+ * byte-for-byte intact; a good run replaces it whole and carries the
+ * history over. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+#include "report/report.h"
+
+#include <dirent.h>
+#include <jansson.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define FIXTURE AM_SOURCE_DIR "/tests/fixtures/report/analysis/states.json"
+
+typedef struct ctx {
+  json_t *doc;
+  am_scan *scans;
+  size_t nscans;
+  am_image *images;
+  size_t nimages;
+  char root[128];
+  char site[160];
+  int nfiles; /* files the first run wrote */
+} ctx;
+
+static const char *platforms[] = {"linux/amd64", "linux/arm64",
+                                  "windows/amd64"};
+
+static int setup(void **state) {
+  ctx *c = calloc(1, sizeof(*c));
+  am_err err;
+
+  if (c == NULL || (c->doc = json_load_file(FIXTURE, 0, NULL)) == NULL)
+    return -1;
+  if (am_report_load_data(c->doc, &c->scans, &c->nscans, &c->images,
+                          &c->nimages, &err) != AM_OK)
+    return -1;
+  snprintf(c->root, sizeof(c->root), "/tmp/am-publish-%ld", (long)getpid());
+  snprintf(c->site, sizeof(c->site), "%s/site", c->root);
+  mkdir(c->root, 0755);
+  *state = c;
+  return 0;
+}
+
+static int teardown(void **state) {
+  ctx *c = *state;
+  char cmd[200];
+
+  snprintf(cmd, sizeof(cmd), "rm -rf %s", c->root);
+  if (system(cmd) != 0)
+    return -1;
+  am_report_free_data(c->scans, c->nscans, c->images, c->nimages);
+  json_decref(c->doc);
+  free(c);
+  return 0;
+}
+
+static int write_run(ctx *c, const char *at, int keep,
+                     int (*on_file)(const char *, void *), void *ud,
+                     am_err *err) {
+  am_report_opts opts;
+
+  memset(&opts, 0, sizeof(opts));
+  opts.out_dir = c->site;
+  opts.platforms = platforms;
+  opts.nplatforms = 3;
+  opts.generated_at = at;
+  opts.keep_runs = keep;
+  opts.on_file = on_file;
+  opts.on_file_ud = ud;
+  return am_report_write(c->scans, c->nscans, c->images, c->nimages, &opts,
+                         err);
+}
+
+/* Every file of the site with its sha256, sorted: equal strings mean
+ * byte-for-byte equal sites. */
+static char *snapshot(const char *dir) {
+  char cmd[300];
+  char *out = calloc(1, 1 << 20);
+  FILE *p = NULL;
+  size_t n = 0;
+
+  snprintf(cmd, sizeof(cmd),
+           "cd %s && find . -type f -print0 | sort -z | xargs -0 sha256sum",
+           dir);
+  p = popen(cmd, "r");
+  if (p == NULL || out == NULL)
+    return out;
+  n = fread(out, 1, (1 << 20) - 1, p);
+  out[n] = '\0';
+  pclose(p);
+  return out;
+}
+
+/* Count the temporary folders runs left beside the site. */
+static int leftovers(const ctx *c) {
+  DIR *d = opendir(c->root);
+  struct dirent *e = NULL;
+  int n = 0;
+
+  while (d && (e = readdir(d)) != NULL)
+    n += strncmp(e->d_name, ".site.tmp-", 10) == 0;
+  if (d)
+    closedir(d);
+  return n;
+}
+
+static int history_files(const ctx *c) {
+  char path[256];
+  DIR *d = NULL;
+  struct dirent *e = NULL;
+  int n = 0;
+
+  snprintf(path, sizeof(path), "%s/history", c->site);
+  d = opendir(path);
+  while (d && (e = readdir(d)) != NULL)
+    n += strstr(e->d_name, ".json") != NULL;
+  if (d)
+    closedir(d);
+  return n;
+}
+
+typedef struct stop_after {
+  int left;
+  bool kill;
+} stop_after;
+
+/* Fail (or die) when `left` files have been written. */
+static int stop_cb(const char *rel, void *ud) {
+  stop_after *s = ud;
+
+  (void)rel;
+  if (--s->left > 0)
+    return 0;
+  if (s->kill)
+    raise(SIGKILL);
+  return 1;
+}
+
+static int count_cb(const char *rel, void *ud) {
+  (void)rel;
+  ++*(int *)ud;
+  return 0;
+}
+
+static void test_first_run_publishes(void **state) {
+  ctx *c = *state;
+  am_err err;
+  char path[256];
+  struct stat st;
+
+  assert_int_equal(
+      write_run(c, "2024-05-01T00:00:00Z", 30, count_cb, &c->nfiles, &err),
+      AM_OK);
+  assert_true(c->nfiles > 20);
+  snprintf(path, sizeof(path), "%s/index.html", c->site);
+  assert_int_equal(stat(path, &st), 0);
+  assert_int_equal(history_files(c), 1);
+  assert_int_equal(leftovers(c), 0);
+}
+
+static void test_failed_run_keeps_site(void **state) {
+  ctx *c = *state;
+  char *before = snapshot(c->site);
+  /* The next run writes one more file (two history entries): stop at the
+   * first, early, middle, and the very last file. */
+  int points[] = {1, 2, 7, c->nfiles / 2, c->nfiles, c->nfiles + 1};
+
+  for (size_t i = 0; i < sizeof(points) / sizeof(*points); i++) {
+    stop_after s = {points[i], false};
+    am_err err;
+    char *after = NULL;
+
+    assert_int_not_equal(
+        write_run(c, "2024-05-02T00:00:00Z", 30, stop_cb, &s, &err), AM_OK);
+    after = snapshot(c->site);
+    assert_string_equal(before, after);
+    assert_int_equal(leftovers(c), 0);
+    free(after);
+  }
+  free(before);
+}
+
+static void test_killed_run_keeps_site(void **state) {
+  ctx *c = *state;
+  char *before = snapshot(c->site);
+  int points[] = {1, 3, c->nfiles / 2, c->nfiles + 1};
+
+  for (size_t i = 0; i < sizeof(points) / sizeof(*points); i++) {
+    pid_t pid = fork();
+    int status = 0;
+    char *after = NULL;
+
+    assert_true(pid >= 0);
+    if (pid == 0) {
+      stop_after s = {points[i], true};
+      am_err err;
+
+      write_run(c, "2024-05-02T00:00:00Z", 30, stop_cb, &s, &err);
+      _exit(0); /* not reached when the kill point is hit */
+    }
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+    after = snapshot(c->site);
+    assert_string_equal(before, after);
+    free(after);
+  }
+  /* The dead runs' folders are still there, to be cleaned next time. */
+  assert_true(leftovers(c) > 0);
+  free(before);
+}
+
+static void test_next_run_cleans_up_and_carries_history(void **state) {
+  ctx *c = *state;
+  am_err err;
+
+  assert_int_equal(write_run(c, "2024-05-03T00:00:00Z", 30, NULL, NULL, &err),
+                   AM_OK);
+  assert_int_equal(leftovers(c), 0);
+  assert_int_equal(history_files(c), 2);
+  assert_int_equal(write_run(c, "2024-05-04T00:00:00Z", 2, NULL, NULL, &err),
+                   AM_OK);
+  /* keep_runs counts this run: the oldest one went. */
+  assert_int_equal(history_files(c), 2);
+}
+
+static void test_refuses_foreign_folder(void **state) {
+  ctx *c = *state;
+  ctx other = *c;
+  am_err err;
+  char path[300];
+  FILE *f = NULL;
+  struct stat st;
+
+  snprintf(other.site, sizeof(other.site), "%s/notes", c->root);
+  mkdir(other.site, 0755);
+  snprintf(path, sizeof(path), "%s/keep-me.txt", other.site);
+  f = fopen(path, "w");
+  assert_non_null(f);
+  fputs("precious\n", f);
+  fclose(f);
+  assert_int_equal(
+      write_run(&other, "2024-05-05T00:00:00Z", 30, NULL, NULL, &err),
+      AM_EUSAGE);
+  assert_non_null(strstr(err.msg, "refusing"));
+  assert_int_equal(stat(path, &st), 0);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_first_run_publishes),
+      cmocka_unit_test(test_failed_run_keeps_site),
+      cmocka_unit_test(test_killed_run_keeps_site),
+      cmocka_unit_test(test_next_run_cleans_up_and_carries_history),
+      cmocka_unit_test(test_refuses_foreign_folder),
+  };
+
+  return cmocka_run_group_tests(tests, setup, teardown);
+}
