@@ -878,6 +878,8 @@ static int mount_from(const char *mount, char **out) {
 
   *out = NULL;
   am_buf_init(&field, AM_SCAN_WORD_MAX);
+  if (am_buf_append(&field, "", 0) != AM_OK)
+    return AM_ENOMEM;
   while (*p && rc == AM_OK && *out == NULL) {
     bool quoted = false;
 
@@ -1046,6 +1048,11 @@ static int k8s_transform(const char *text, size_t len, const scan_build *b,
     return AM_ENOMEM;
   am_buf_init(&buf, 4 * AM_SCAN_FILE_MAX);
   am_buf_init(&line, 2 * AM_SCAN_FILE_MAX);
+  if (am_buf_append(&line, "", 0) != AM_OK) {
+    free(*changed);
+    *changed = NULL;
+    return AM_ENOMEM;
+  }
   while (pos < len && rc == AM_OK) {
     const char *nl = memchr(text + pos, '\n', len - pos);
     size_t end = nl ? (size_t)(nl - text) : len;
@@ -1057,6 +1064,8 @@ static int k8s_transform(const char *text, size_t len, const scan_build *b,
     lineno++;
     am_buf_reset(&line);
     am_buf_init(&tmp, 2 * AM_SCAN_FILE_MAX);
+    if (rc == AM_OK)
+      rc = am_buf_append(&tmp, "", 0);
     if (b->base != NULL)
       hit |= replace_all(s, n, "BASEARCH", b->plat.arch, &line, &rc);
     else

@@ -217,6 +217,8 @@ static int process_braced(lexer *lx, am_buf *out) {
   /* The word is expanded on its own so that an unset variable inside it
    * only counts when the word is used. */
   am_buf_init(&word, AM_SCAN_WORD_MAX);
+  if (am_buf_append(&word, "", 0) != AM_OK)
+    return AM_ENOMEM;
   lx->info = &sub;
   if (++lx->depth > EXPAND_DEPTH_MAX)
     rc = lex_error(lx, "substitutions nest too deep");
@@ -396,5 +398,8 @@ int scan_expand(const char *word, char escape, scan_expand_mode mode,
   lx.mode = mode;
   lx.env = env;
   lx.info = info;
+  /* Callers read out->data as a string even when nothing is appended. */
+  if (am_buf_append(out, "", 0) != AM_OK)
+    return AM_ENOMEM;
   return process(&lx, 0, out);
 }

@@ -1,0 +1,225 @@
+/* SPDX-License-Identifier: MIT */
+/* A remote over file://: the first open clones a bare mirror into the cache,
+ * the next one fetches into the same mirror and sees the new commit. */
+#include "scan/scan.h"
+#include "source/source.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <dirent.h>
+#include <ftw.h>
+#include <git2.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static char tmpdir[PATH_MAX];
+
+static int remove_one(const char *path, const struct stat *st, int flag,
+                      struct FTW *ftw) {
+  (void)st;
+  (void)flag;
+  (void)ftw;
+  return remove(path);
+}
+
+/* Commit one file on HEAD of the bare repository at `path`. */
+static void commit_file(const char *path, const char *name, const char *content,
+                        char *hex) {
+  git_repository *repo = NULL;
+  git_index *index = NULL;
+  git_index_entry entry;
+  git_oid blob, tree_id, commit_id, parent_id;
+  git_tree *tree = NULL;
+  git_commit *parent = NULL;
+  git_signature *sig = NULL;
+  git_object *head = NULL;
+
+  assert_int_equal(git_repository_open(&repo, path), 0);
+  assert_int_equal(git_repository_index(&index, repo), 0);
+  if (git_revparse_single(&head, repo, "HEAD^{tree}") == 0) {
+    assert_int_equal(git_index_read_tree(index, (git_tree *)head), 0);
+    git_object_free(head);
+    assert_int_equal(git_reference_name_to_id(&parent_id, repo, "HEAD"), 0);
+    assert_int_equal(git_commit_lookup(&parent, repo, &parent_id), 0);
+  }
+  assert_int_equal(
+      git_blob_create_from_buffer(&blob, repo, content, strlen(content)), 0);
+  memset(&entry, 0, sizeof(entry));
+  entry.mode = GIT_FILEMODE_BLOB;
+  entry.id = blob;
+  entry.path = name;
+  assert_int_equal(git_index_add(index, &entry), 0);
+  assert_int_equal(git_index_write_tree_to(&tree_id, index, repo), 0);
+  assert_int_equal(git_tree_lookup(&tree, repo, &tree_id), 0);
+  assert_int_equal(
+      git_signature_new(&sig, "t", "t@example.invalid", 1700000000, 0), 0);
+  assert_int_equal(git_commit_create_v(&commit_id, repo, "HEAD", sig, sig, NULL,
+                                       "c", tree, parent ? 1 : 0, parent),
+                   0);
+  git_oid_tostr(hex, GIT_OID_HEXSZ + 1, &commit_id);
+  git_signature_free(sig);
+  git_tree_free(tree);
+  git_commit_free(parent);
+  git_index_free(index);
+  git_repository_free(repo);
+}
+
+/* The one mirror folder under cache/git. */
+static void find_mirror(char *out, size_t size) {
+  char dir[PATH_MAX + 16];
+  DIR *d;
+  struct dirent *e;
+  int found = 0;
+
+  snprintf(dir, sizeof(dir), "%s/cache/git", tmpdir);
+  d = opendir(dir);
+  assert_non_null(d);
+  while ((e = readdir(d)) != NULL) {
+    if (e->d_name[0] == '.')
+      continue;
+    snprintf(out, size, "%s/%s", dir, e->d_name);
+    found++;
+  }
+  closedir(d);
+  assert_int_equal(found, 1);
+}
+
+static int setup(void **state) {
+  char origin[PATH_MAX + 16];
+  char cwd[PATH_MAX - 32];
+  git_repository *repo = NULL;
+
+  (void)state;
+  git_libgit2_init();
+  snprintf(tmpdir, sizeof(tmpdir), "%s/am-fetch-XXXXXX",
+           getcwd(cwd, sizeof(cwd)) ? cwd : ".");
+  if (mkdtemp(tmpdir) == NULL)
+    return -1;
+  snprintf(origin, sizeof(origin), "%s/origin.git", tmpdir);
+  if (git_repository_init(&repo, origin, 1) != 0)
+    return -1;
+  git_repository_free(repo);
+  return 0;
+}
+
+static int teardown(void **state) {
+  (void)state;
+  nftw(tmpdir, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+  git_libgit2_shutdown();
+  return 0;
+}
+
+static size_t scan_count(am_source *src) {
+  am_scan scan = {0};
+  am_scan_opts opts = {0};
+  const char *plat[] = {"linux/amd64"};
+  am_err err = {0};
+  size_t n;
+
+  opts.platforms = plat;
+  opts.nplatforms = 1;
+  assert_int_equal(am_scan_source(&scan, src, &opts, &err), 0);
+  n = scan.nrefs;
+  am_scan_free(&scan);
+  return n;
+}
+
+static void test_clone_then_fetch(void **state) {
+  char origin[PATH_MAX + 16];
+  char url[PATH_MAX + 32];
+  char cache[PATH_MAX + 16];
+  char mirror[PATH_MAX + 300];
+  char marker[PATH_MAX + 400];
+  char first[GIT_OID_HEXSZ + 1];
+  char second[GIT_OID_HEXSZ + 1];
+  am_source_opts opts = {0};
+  am_source *src = NULL;
+  am_err err = {0};
+  struct stat st;
+  FILE *fp;
+
+  (void)state;
+  snprintf(origin, sizeof(origin), "%s/origin.git", tmpdir);
+  snprintf(url, sizeof(url), "file://%s", origin);
+  snprintf(cache, sizeof(cache), "%s/cache", tmpdir);
+  opts.cache_dir = cache;
+  commit_file(origin, "Dockerfile", "FROM alpine:3.18\n", first);
+
+  /* First run: a clone. */
+  assert_int_equal(am_source_open(&src, url, &opts, &err), 0);
+  assert_string_equal(am_source_commit(src), first);
+  assert_string_equal(am_source_url(src), url);
+  assert_int_equal(scan_count(src), 1);
+  am_source_free(src);
+  src = NULL;
+  find_mirror(mirror, sizeof(mirror));
+  assert_true(strstr(mirror, ".git") != NULL);
+  snprintf(marker, sizeof(marker), "%s/archmatrix-test-marker", mirror);
+  fp = fopen(marker, "w");
+  assert_non_null(fp);
+  fclose(fp);
+
+  /* A new commit upstream; the second run fetches it into the same
+   * mirror (the marker survives, so it was not cloned again). */
+  commit_file(origin, "b/Dockerfile", "FROM busybox:1.36\n", second);
+  assert_int_equal(am_source_open(&src, url, &opts, &err), 0);
+  assert_string_equal(am_source_commit(src), second);
+  assert_int_equal(scan_count(src), 2);
+  am_source_free(src);
+  src = NULL;
+  assert_int_equal(stat(marker, &st), 0);
+  find_mirror(mirror, sizeof(mirror));
+
+  /* --ref reaches the older commit inside the mirror. */
+  opts.ref = first;
+  assert_int_equal(am_source_open(&src, url, &opts, &err), 0);
+  assert_string_equal(am_source_commit(src), first);
+  am_source_free(src);
+  src = NULL;
+
+  /* An unknown ref is a one-line error naming it. */
+  opts.ref = "no-such-branch";
+  assert_int_equal(am_source_open(&src, url, &opts, &err), AM_ENOTFOUND);
+  assert_null(src);
+  assert_non_null(strstr(err.msg, "no-such-branch"));
+  assert_null(strchr(err.msg, '\n'));
+}
+
+static void test_unreachable_url(void **state) {
+  char url[PATH_MAX + 32];
+  char cache[PATH_MAX + 16];
+  am_source_opts opts = {0};
+  am_source *src = NULL;
+  am_err err = {0};
+
+  (void)state;
+  snprintf(url, sizeof(url), "file://%s/does-not-exist.git", tmpdir);
+  snprintf(cache, sizeof(cache), "%s/cache2", tmpdir);
+  opts.cache_dir = cache;
+  assert_int_equal(am_source_open(&src, url, &opts, &err), AM_EIO);
+  assert_null(src);
+  assert_non_null(strstr(err.msg, url));
+  assert_null(strchr(err.msg, '\n'));
+
+  /* Nothing half-cloned is left to look like a mirror next time. */
+  assert_int_equal(am_source_open(&src, url, &opts, &err), AM_EIO);
+  assert_non_null(strstr(err.msg, "cannot clone"));
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_clone_then_fetch),
+      cmocka_unit_test(test_unreachable_url),
+  };
+
+  return cmocka_run_group_tests(tests, setup, teardown);
+}
