@@ -38,19 +38,21 @@ char *am_report_slug(const char *s, bool hash) {
    * hide itself. */
   for (const char *p = s; *p != '\0' && n < 60; p++) {
     char c = *p;
+    bool keep = false;
 
     if (c >= 'A' && c <= 'Z')
       c = (char)(c - 'A' + 'a');
-    if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-        (c == '.' && n > 0 && out[n - 1] != '.' && !dash)) {
-      if (dash && n > 0)
-        out[n++] = '-';
-      dash = false;
-      if (n < 60)
-        out[n++] = c;
-    } else {
-      dash = true;
+    keep = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+    if (c == '.' && (n == 0 || dash || out[n - 1] == '.'))
+      continue; /* no leading dot, no "..", no ".-" */
+    if (!keep && c != '.') {
+      dash = n > 0;
+      continue;
     }
+    if (dash && n < 59)
+      out[n++] = '-';
+    dash = false;
+    out[n++] = c;
   }
   while (n > 0 && (out[n - 1] == '.' || out[n - 1] == '-'))
     n--;
