@@ -150,7 +150,7 @@
 <section aria-labelledby="unresolved">
 <h2 id="unresolved">Not understood</h2>
 <details>
-<summary>{{N_UNRESOLVED}} places looked like image references but could not be read</summary>
+<summary>Could not read {{N_UNRESOLVED}} image references</summary>
 <ul class="unresolved">
 {{#UNRESOLVED}}<li>{{#HAS_LINK}}<a href="{{LINK}}"><code>{{PATH}}:{{LINE}}</code></a>{{/HAS_LINK}}{{#NO_LINK}}<code>{{PATH}}:{{LINE}}</code>{{/NO_LINK}} <code>{{RAW}}</code> — {{REASON}}</li>
 {{/UNRESOLVED}}
