@@ -454,11 +454,10 @@ static int collect_rows(am_model *m) {
 }
 
 /* The order of a priority group: used in more places first, then by name. */
-static const am_model *sort_model;
-
-static int prio_cmp(const void *a, const void *b) {
-  const am_row *x = &sort_model->rows[*(const size_t *)a];
-  const am_row *y = &sort_model->rows[*(const size_t *)b];
+static int prio_cmp(const void *a, const void *b, void *model) {
+  const am_model *m = model;
+  const am_row *x = &m->rows[*(const size_t *)a];
+  const am_row *y = &m->rows[*(const size_t *)b];
 
   if (x->uses != y->uses)
     return x->uses > y->uses ? -1 : 1;
@@ -522,9 +521,8 @@ static int build_priorities(am_model *m, size_t col) {
     g->rows = grown;
     g->rows[g->nrows++] = r;
   }
-  sort_model = m;
   for (size_t i = 0; i < p->ngroups; i++)
-    qsort(p->groups[i].rows, p->groups[i].nrows, sizeof(size_t), prio_cmp);
+    qsort_r(p->groups[i].rows, p->groups[i].nrows, sizeof(size_t), prio_cmp, m);
   if (p->ngroups > 1)
     qsort(p->groups, p->ngroups, sizeof(*p->groups), group_cmp);
   return AM_OK;

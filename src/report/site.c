@@ -186,8 +186,8 @@ static int write_json(am_site *site, const char *rel, const char *text,
   return am_site_write(site, rel, text, strlen(text), err);
 }
 
-/* Every file of the site, in the order a reader would miss them least if
- * the run stopped half way (it never shows: the folder is swapped whole). */
+/* Every page and file rendered from the model. A failure stops the run;
+ * the half-written folder is removed and the old site stays. */
 static int render_all(am_render *r, am_err *err) {
   int rc = AM_OK;
 
