@@ -137,8 +137,7 @@ int am_cmd_report(am_cli *cli) {
         answers[i].status == AM_IMAGE_UNAUTHORIZED)
       rc = AM_EXIT_UNRESOLVED;
   }
-  if (cli->verbosity >= 0)
-    printf("%s/index.html\n", opts.out_dir);
+  printf("%s/index.html\n", opts.out_dir);
 
 done:
   am_images_free(answers, images.len);
@@ -173,8 +172,7 @@ int am_cmd_merge(am_cli *cli) {
     rc = AM_EXIT_FAILURE;
     goto done;
   }
-  if (cli->verbosity >= 0)
-    printf("%s/index.html\n", opts.out_dir);
+  printf("%s/index.html\n", opts.out_dir);
 
 done:
   free(templates);

@@ -29,11 +29,22 @@ static int type_error(reader *r, const char *key, const char *want) {
                     key, want);
 }
 
-/* Make a path from the file relative to the file's folder. */
+/* Make a path from the file relative to the file's folder; an existing
+ * path is made canonical, so reports show "/srv/repo", not
+ * "config/../repo". URLs and scp-style remotes are left alone. */
 static char *config_path(reader *r, const char *value) {
-  if (value[0] == '/' || strstr(value, "://") != NULL)
+  char resolved[PATH_MAX];
+  char *joined;
+
+  if (value[0] == '/' || strstr(value, "://") != NULL ||
+      (strchr(value, '@') != NULL && strchr(value, ':') != NULL))
     return am_strdup(value);
-  return am_asprintf("%s/%s", r->dir, value);
+  joined = am_asprintf("%s/%s", r->dir, value);
+  if (joined != NULL && realpath(joined, resolved) != NULL) {
+    free(joined);
+    return am_strdup(resolved);
+  }
+  return joined;
 }
 
 static int get_string(reader *r, json_t *v, const char *key, const char **out) {

@@ -222,8 +222,11 @@ static int apply_option(am_cli *cli, int opt, const char *arg, am_err *err) {
     rc = am_err_set(err, AM_EUSAGE, "unknown option");
   }
   if (rc == AM_ENOMEM)
-    am_err_set(err, AM_ENOMEM, "out of memory");
-  return rc;
+    return am_err_set(err, AM_ENOMEM, "out of memory");
+  /* A bad value on the command line is a usage error (exit 2). */
+  if (rc == AM_EINVALID && err != NULL)
+    err->code = AM_EUSAGE;
+  return rc == AM_EINVALID ? AM_EUSAGE : rc;
 }
 
 int am_cli_parse(am_cli *cli, const char *command, int argc, char **argv,
