@@ -553,6 +553,9 @@ static void start_job(job *j) {
     get_content(j, true, j->ref.tag, NULL, on_top, NULL);
     goto done;
   }
+  /* The type stored with the body is the one it was served with. */
+  free(media_type);
+  media_type = NULL;
   if (fresh && am_cache_get_blob(j->r->cache, digest, &body, &len,
                                  &media_type) == AM_OK) {
     am_log(AM_LOG_DEBUG, "%s: cached %s, no request", j->name, digest);
