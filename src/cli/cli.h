@@ -58,6 +58,7 @@ typedef struct am_cli {
   int keep_runs;
   char *templates_dir;
   char *assets_dir;
+  char *title;            /* the site's title */
   am_cli_source *sources; /* from the configuration */
   size_t nsources;
 } am_cli;

@@ -49,6 +49,7 @@ static void report_opts(const am_cli *cli, am_report_opts *opts,
       cli->priority_platform ? cli->priority_platform : "linux/arm64";
   opts->keep_runs = cli->keep_runs ? cli->keep_runs : 30;
   opts->generated_at = now;
+  opts->title = cli->title;
 }
 
 /* Every distinct image the scans name: references, targets and bases. */
@@ -94,8 +95,10 @@ static int scan_all(am_cli *cli, am_scan **scans, size_t *nscans, am_err *err) {
 }
 
 int am_cmd_report(am_cli *cli) {
-  char *templates = data_dir("templates");
-  char *assets = data_dir("assets");
+  char *templates = cli->templates_dir ? am_strdup(cli->templates_dir)
+                                       : data_dir("templates");
+  char *assets =
+      cli->assets_dir ? am_strdup(cli->assets_dir) : data_dir("assets");
   char now[32];
   am_scan *scans = NULL;
   size_t nscans = 0;
@@ -151,8 +154,10 @@ done:
 }
 
 int am_cmd_merge(am_cli *cli) {
-  char *templates = data_dir("templates");
-  char *assets = data_dir("assets");
+  char *templates = cli->templates_dir ? am_strdup(cli->templates_dir)
+                                       : data_dir("templates");
+  char *assets =
+      cli->assets_dir ? am_strdup(cli->assets_dir) : data_dir("assets");
   char now[32];
   am_report_opts opts;
   am_err err;

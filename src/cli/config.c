@@ -282,6 +282,12 @@ static int read_top(reader *r, am_cli *cli, const char *key, json_t *v) {
       cli->keep_runs = (int)n;
     return rc;
   }
+  if (strcmp(key, "title") == 0) {
+    rc = get_string(r, v, key, &s);
+    if (rc == AM_OK && cli->title == NULL)
+      cli->title = am_strdup(s);
+    return rc;
+  }
   if (strcmp(key, "description") == 0)
     return get_string(r, v, key, &s);
   return am_err_set(r->err, AM_EINVALID, "%s: unknown key '%s'", r->file, key);

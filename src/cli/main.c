@@ -51,11 +51,15 @@ static const struct {
      "  -o, --output DIR         the site folder\n"
      "  --ref REF, --path DIR    as for scan, for SOURCEs given here\n"
      "  --priority-platform P    whose ports to rank (default linux/arm64)\n"
-     "  --keep-runs N            past runs kept in history (default 30)\n"},
+     "  --keep-runs N            past runs kept in history (default 30)\n"
+     "  --title TEXT             the site's title (default archmatrix)\n"
+     "  --templates DIR          ctemplate files to use instead of ours\n"
+     "  --assets DIR             CSS and script to copy instead of ours\n"},
     {"merge", am_cmd_merge,
      "usage: archmatrix merge -o DIR DATA.json...\n"
      "\n"
-     "Build one site from the data.json of several runs (one per shard).\n"},
+     "Build one site from the data.json of several runs (one per shard).\n"
+     "Takes the site options of report (--title, --platforms, ...).\n"},
 };
 
 static const char common_help[] =

@@ -30,7 +30,8 @@ enum {
   OPT_FORMAT,
   OPT_KEEP_RUNS,
   OPT_TEMPLATES,
-  OPT_ASSETS
+  OPT_ASSETS,
+  OPT_TITLE
 };
 
 static const struct option long_options[] = {
@@ -57,6 +58,7 @@ static const struct option long_options[] = {
     {"keep-runs", required_argument, NULL, OPT_KEEP_RUNS},
     {"templates", required_argument, NULL, OPT_TEMPLATES},
     {"assets", required_argument, NULL, OPT_ASSETS},
+    {"title", required_argument, NULL, OPT_TITLE},
     {NULL, 0, NULL, 0},
 };
 
@@ -218,6 +220,9 @@ static int apply_option(am_cli *cli, int opt, const char *arg, am_err *err) {
   case OPT_ASSETS:
     set_string(&cli->assets_dir, arg);
     break;
+  case OPT_TITLE:
+    set_string(&cli->title, arg);
+    break;
   default:
     rc = am_err_set(err, AM_EUSAGE, "unknown option");
   }
@@ -320,6 +325,7 @@ void am_cli_free(am_cli *cli) {
   free(cli->ca_file);
   free(cli->templates_dir);
   free(cli->assets_dir);
+  free(cli->title);
   for (size_t i = 0; i < cli->nsources; i++) {
     free(cli->sources[i].url);
     free(cli->sources[i].ref);
