@@ -122,6 +122,13 @@ static void print_log_line(am_log_level level, const char *line, void *ud) {
   fprintf(stderr, "archmatrix: %s: %s\n", am_log_level_name(level), line);
 }
 
+/* libgit2's own trace, routed in at -v -v (its builds may leave tracing
+ * out, in which case nothing arrives). URLs it prints may hold no
+ * credentials: archmatrix never puts any in a git URL. */
+static void print_git_trace(git_trace_level_t level, const char *msg) {
+  am_log(level <= GIT_TRACE_WARN ? AM_LOG_WARN : AM_LOG_DEBUG, "git: %s", msg);
+}
+
 static void print_version(void) {
   int major = 0;
   int minor = 0;
@@ -173,6 +180,8 @@ static int run_command(size_t which, int argc, char **argv) {
           : cli.verbosity == 2 ? AM_LOG_DEBUG
                                : AM_LOG_TRACE;
   am_log_set_sink(print_log_line, level, NULL);
+  if (level >= AM_LOG_DEBUG)
+    git_trace_set(GIT_TRACE_DEBUG, print_git_trace);
   rc = commands[which].run(&cli);
 
 done:
