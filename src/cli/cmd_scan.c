@@ -12,15 +12,13 @@
 
 int am_cli_scan_source(const am_cli *cli, const char *url, const char *ref,
                        const am_strv *paths, am_scan *scan, am_err *err) {
-  char git_cache[PATH_MAX];
   am_source_opts sopts = {0};
   am_scan_opts opts = {0};
   am_source *src = NULL;
   int rc;
 
-  snprintf(git_cache, sizeof(git_cache), "%s/git", cli->cache_dir);
   sopts.ref = ref;
-  sopts.cache_dir = git_cache;
+  sopts.cache_dir = cli->cache_dir; /* mirrors go to its git/ folder */
   rc = am_source_open(&src, url, &sopts, err);
   if (rc != AM_OK)
     goto done;

@@ -9,6 +9,7 @@
 #include <git2.h>
 
 #include <errno.h>
+#include <ftw.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -150,31 +151,50 @@ done:
   return rc;
 }
 
+static int remove_entry(const char *path, const struct stat *st, int flag,
+                        struct FTW *ftw) {
+  (void)st;
+  (void)flag;
+  (void)ftw;
+  return remove(path);
+}
+
+/* Remove a folder and everything in it, never following symlinks. */
+static void remove_tree(const char *path) {
+  nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
 /* Clone `url` as a bare mirror into a temporary folder beside `path`, then
  * rename it into place, so an interrupted clone never looks like a
- * mirror. */
+ * mirror. The clone is an init plus the same fetch later runs do, so HEAD
+ * follows the remote's default branch (git_clone would guess it through
+ * the remote-tracking names a mirror does not have). */
 static int clone_mirror(git_repository **out, const char *url, const char *path,
                         am_err *err) {
-  git_clone_options clone;
+  git_repository *repo = NULL;
+  git_remote *remote = NULL;
   char *tmp = am_asprintf("%s.tmp-%ld", path, (long)getpid());
   int rc = AM_OK;
-
-  git_clone_options_init(&clone, GIT_CLONE_OPTIONS_VERSION);
 
   *out = NULL;
   if (tmp == NULL) {
     rc = am_err_set(err, AM_ENOMEM, "out of memory");
     goto done;
   }
-  clone.bare = 1;
-  clone.remote_cb = create_mirror_remote;
   am_log(AM_LOG_INFO, "%s: cloning into %s", url, path);
-  if (git_clone(out, url, tmp, &clone) != 0) {
+  remove_tree(tmp);
+  if (git_repository_init(&repo, tmp, 1) != 0 ||
+      create_mirror_remote(&remote, repo, "origin", url, NULL) != 0) {
     rc = am_err_set(err, AM_EIO, "cannot clone %s: %s", url, git_message());
     goto done;
   }
-  git_repository_free(*out);
-  *out = NULL;
+  rc = fetch_mirror(repo, url, err);
+  if (rc != AM_OK) {
+    am_err_set(err, rc, "cannot clone %s: %s", url, git_message());
+    goto done;
+  }
+  git_repository_free(repo);
+  repo = NULL;
   if (rename(tmp, path) != 0) {
     rc = am_err_set(err, AM_EIO, "cannot move mirror into %s: %s", path,
                     strerror(errno));
@@ -185,6 +205,10 @@ static int clone_mirror(git_repository **out, const char *url, const char *path,
                     git_message());
 
 done:
+  git_remote_free(remote);
+  git_repository_free(repo);
+  if (rc != AM_OK && tmp != NULL)
+    remove_tree(tmp);
   free(tmp);
   return rc;
 }
