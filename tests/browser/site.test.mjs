@@ -7,12 +7,10 @@
 // MKSITE writes the site from a report fixture (no CLI, no registry); the
 // site and the screenshots go under OUT_DIR, in the build folder.
 import assert from "node:assert/strict";
-import { spawn, execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync, mkdirSync } from "node:fs";
-import net from "node:net";
-import os from "node:os";
+import { execFileSync } from "node:child_process";
+import { rmSync, mkdirSync } from "node:fs";
 import path from "node:path";
-import { chromium } from "playwright-core";
+import { columnStates, runChecks, visibleNames } from "./harness.mjs";
 
 const [mksite, fixture, outDir] = process.argv.slice(2);
 if (!mksite || !fixture || !outDir) {
@@ -22,66 +20,14 @@ if (!mksite || !fixture || !outDir) {
 const site = path.join(outDir, "site");
 const shots = path.join(outDir, "screenshots");
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.on("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitForServer(url, deadline) {
-  while (Date.now() < deadline) {
-    try {
-      const res = await fetch(url);
-      if (res.ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`server at ${url} did not answer`);
-}
-
 // Two runs, a day apart, so the trend and the changes have something.
 rmSync(site, { recursive: true, force: true });
 mkdirSync(shots, { recursive: true });
 execFileSync(mksite, [fixture, site, "2024-05-01T06:00:00Z"]);
 execFileSync(mksite, [fixture, site, "2024-05-02T06:00:00Z"]);
 
-const port = await freePort();
-const server = spawn("/usr/bin/python3",
-  ["-m", "http.server", String(port), "--bind", "127.0.0.1",
-   "--directory", site], { stdio: "ignore" });
-const profile = mkdtempSync(path.join(os.tmpdir(), "am-chromium-"));
-let context = null;
-let failed = false;
-
 const checks = [];
 function check(name, fn) { checks.push([name, fn]); }
-
-const base = `http://127.0.0.1:${port}`;
-const errors = [];
-
-// The states of one column of the first matrix, in row order, visible rows.
-async function columnStates(page, platform) {
-  return page.evaluate((p) => {
-    const table = document.querySelector("table[data-matrix]");
-    return Array.from(table.tBodies[0].rows)
-      .filter((r) => !r.hidden)
-      .map((r) => r.querySelector(`td[data-col="${p}"]`).dataset.state);
-  }, platform);
-}
-
-async function visibleNames(page) {
-  return page.evaluate(() => Array.from(
-    document.querySelectorAll("table[data-matrix] tbody tr"))
-    .filter((r) => !r.hidden)
-    .map((r) => r.querySelector("th").dataset.value));
-}
 
 check("cells show a symbol and a word", async (page) => {
   const agn = page.locator('tr:has(th[data-value$="agnhost:2.47"]) ' +
@@ -170,7 +116,7 @@ check("opening an image page", async (page) => {
     fullPage: true });
 });
 
-check("platform page lists ports in priority order", async (page) => {
+check("platform page lists ports in priority order", async (page, base) => {
   await page.goto(`${base}/platforms/linux-arm64.html`);
   const heads = await page.locator(".groups > li h3").allInnerTexts();
   assert.match(heads[0], /portable now/);
@@ -181,7 +127,7 @@ check("platform page lists ports in priority order", async (page) => {
   assert.match(first[0], /portable-b/);
 });
 
-check("trend page draws the chart", async (page) => {
+check("trend page draws the chart", async (page, base) => {
   await page.goto(`${base}/trend.html`);
   assert.equal(await page.locator("svg.chart g.series").count(), 5);
   assert.equal(await page.locator("table.runs tbody tr").count(), 2);
@@ -189,7 +135,7 @@ check("trend page draws the chart", async (page) => {
     fullPage: true });
 });
 
-check("phone screenshots", async (page) => {
+check("phone screenshots", async (page, base) => {
   await page.setViewportSize({ width: 390, height: 844 });
   await page.goto(`${base}/index.html`);
   const width = await page.evaluate(() => document.documentElement.scrollWidth);
@@ -201,40 +147,5 @@ check("phone screenshots", async (page) => {
     fullPage: true });
 });
 
-try {
-  await waitForServer(`${base}/index.html`, Date.now() + 10000);
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: "/usr/bin/chromium",
-    headless: true,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-      "--no-first-run", "--disable-background-networking",
-      "--disable-component-update", "--disable-sync"],
-    viewport: { width: 1280, height: 900 },
-  });
-  const page = context.pages()[0] || await context.newPage();
-  page.on("console", (m) => { if (m.type() === "error") errors.push(m.text()); });
-  page.on("pageerror", (e) => errors.push(String(e)));
-  await page.goto(`${base}/index.html`);
-  for (const [name, fn] of checks) {
-    try {
-      await fn(page);
-      console.log(`ok - ${name}`);
-    } catch (e) {
-      failed = true;
-      console.log(`not ok - ${name}\n  ${String(e.message).split("\n").join("\n  ")}`);
-    }
-  }
-  if (errors.length) {
-    failed = true;
-    console.log(`not ok - console errors:\n  ${errors.join("\n  ")}`);
-  }
-  console.log(`screenshots in ${shots}`);
-} catch (e) {
-  failed = true;
-  console.log(`not ok - ${e.message}`);
-} finally {
-  if (context) await context.close();
-  server.kill("SIGTERM");
-  rmSync(profile, { recursive: true, force: true });
-}
-process.exit(failed ? 1 : 0);
+console.log(`screenshots in ${shots}`);
+await runChecks(site, checks);
