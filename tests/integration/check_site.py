@@ -8,6 +8,7 @@ import glob
 import html.parser
 import json
 import os
+import shutil
 
 from amtest import check, git_repo, main, read, run
 
@@ -39,6 +40,7 @@ def test(args):
     repo = os.path.join(work, "repo")
     site = os.path.join(work, "site")
     git_repo(fixture, repo)
+    shutil.rmtree(os.path.join(work, "merged"), ignore_errors=True)
 
     rc, out, err = run([binary, "report", repo, "-o", site, "-q",
                         "--cache-dir", os.path.join(work, "cache"),
@@ -86,6 +88,18 @@ def test(args):
               "%s: raw attribute injection from the repository" % page)
         shown = shown or "x&lt;script&gt;alert(1)&lt;" in text
     check(shown, "the hostile folder name is not shown on any page")
+
+    # `merge` builds the same matrix from the run's data.json alone.
+    merged = os.path.join(work, "merged")
+    rc, out, err = run([binary, "merge", "-q", "-o", merged,
+                        "--platforms", ",".join(PLATFORMS),
+                        os.path.join(site, "data.json")])
+    check(rc == 0, "merge: exit %d, stderr: %s" % (rc, err))
+    again = MatrixReader()
+    with open(os.path.join(merged, "index.html"), encoding="utf-8") as f:
+        again.feed(f.read())
+    check(again.cells == reader.cells, "merged matrix differs: %s" %
+          again.cells)
 
     # Nothing half-written is left beside the site.
     leftovers = [n for n in os.listdir(work) if n.startswith(".site")]
