@@ -249,7 +249,11 @@ int am_ref_parse(am_ref *out, const char *s, am_err *err) {
   prefix = (!strcmp(out->domain, "docker.io") && strchr(remote, '/') == NULL)
                ? "library/"
                : "";
-  if (strlen(prefix) + strlen(remote) > AM_REF_NAME_MAX)
+  /* The limit holds for the normalised name, as distribution checks it:
+   * "docker.io/library/" counts, so a name may be fine as written and too
+   * long once normalised (found by fuzzing). */
+  if (strlen(out->domain) + 1 + strlen(prefix) + strlen(remote) >
+      AM_REF_NAME_MAX)
     return am_err_set(err, AM_EINVALID,
                       "repository name must not be longer than %d characters",
                       AM_REF_NAME_MAX);

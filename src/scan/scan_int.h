@@ -98,6 +98,29 @@ int scan_dockerfile(am_scan *scan, const char *path, const char *text,
 /* Add the image references of a Kubernetes manifest or compose file. */
 int scan_yaml(am_scan *scan, const char *path, const char *text, size_t len);
 
+/* ---- Kubernetes BASEIMAGE files (walk.c) ---- */
+
+#define AM_SCAN_BASEIMAGE_LINES_MAX 64
+
+/* One line of a BASEIMAGE file. */
+typedef struct scan_k8s_line {
+  char key[AM_PLATFORM_STR_MAX + AM_PLATFORM_FIELD_MAX + 2];
+  am_platform plat;
+  char *image; /* after REGISTRY expansion; owned, NULL when not set */
+  char os_version[AM_PLATFORM_FIELD_MAX];
+  int line;
+} scan_k8s_line;
+
+/*
+ * Parse the text of a BASEIMAGE file (NUL-terminated, modified in place)
+ * into `lines`, which holds AM_SCAN_BASEIMAGE_LINES_MAX entries, adding a
+ * baseimage reference per line and an unresolved entry per bad line.
+ * `*nlines` lines are filled; the caller frees their `image`. Returns 0 or
+ * AM_ENOMEM.
+ */
+int scan_baseimage(am_scan *scan, const char *path, char *text,
+                   const char *registry, scan_k8s_line *lines, size_t *nlines);
+
 /* ---- shared helpers (scan.c) ---- */
 
 /*

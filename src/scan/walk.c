@@ -17,7 +17,7 @@
 #define DEFAULT_K8S_REGISTRY "registry.k8s.io/e2e-test-images"
 /* How many files of interest one scan keeps; past it the walk stops. */
 #define SCAN_FILES_MAX 500000
-#define BASEIMAGE_LINES_MAX 64
+#define BASEIMAGE_LINES_MAX AM_SCAN_BASEIMAGE_LINES_MAX
 
 /* The matrix when the caller names none (issue 3). */
 static const char *const default_platforms[] = {
@@ -235,14 +235,7 @@ static char *first_line(walk_ctx *w, const scan_file *f) {
   return out;
 }
 
-/* One line of a BASEIMAGE file. */
-typedef struct k8s_line {
-  char key[AM_PLATFORM_STR_MAX + AM_PLATFORM_FIELD_MAX + 2];
-  am_platform plat;
-  char *image; /* after REGISTRY expansion */
-  char os_version[AM_PLATFORM_FIELD_MAX];
-  int line;
-} k8s_line;
+typedef scan_k8s_line k8s_line;
 
 /* Replace every "REGISTRY" in `s`, as the scripts' sed does. */
 static char *expand_registry(const char *s, const char *registry) {
@@ -266,20 +259,13 @@ static char *expand_registry(const char *s, const char *registry) {
   return am_buf_detach(&b);
 }
 
-/* Parse BASEIMAGE into `lines`, adding its baseimage references. */
-static int parse_baseimage(walk_ctx *w, const scan_file *f,
-                           const char *registry, k8s_line *lines,
-                           size_t *nlines) {
-  char *text = NULL;
-  size_t len = 0;
-  char *p;
+int scan_baseimage(am_scan *scan, const char *path, char *text,
+                   const char *registry, scan_k8s_line *lines, size_t *nlines) {
+  char *p = text;
   int lineno = 0;
-  int rc;
+  int rc = AM_OK;
 
   *nlines = 0;
-  if ((rc = load_text(w, f, &text, &len)) != AM_OK || text == NULL)
-    return rc;
-  p = text;
   while (*p && rc == AM_OK) {
     char *eol = strchr(p, '\n');
     char *next = eol ? eol + 1 : p + strlen(p);
@@ -304,7 +290,7 @@ static int parse_baseimage(walk_ctx *w, const scan_file *f,
       continue;
     eq = strchr(s, '=');
     if (eq == NULL) {
-      rc = am_scan_add_unresolved(w->scan, f->path, lineno, s,
+      rc = am_scan_add_unresolved(scan, path, lineno, s,
                                   "BASEIMAGE line is not os/arch=image");
       continue;
     }
@@ -321,12 +307,12 @@ static int parse_baseimage(walk_ctx *w, const scan_file *f,
         if (*q == '\0')
           *q = '/';
       rc = am_scan_add_unresolved(
-          w->scan, f->path, lineno, s,
+          scan, path, lineno, s,
           "BASEIMAGE key is not os/arch[/osversion], as image-util.sh needs");
       continue;
     }
     if (*nlines >= BASEIMAGE_LINES_MAX) {
-      rc = am_scan_add_unresolved(w->scan, f->path, lineno, s,
+      rc = am_scan_add_unresolved(scan, path, lineno, s,
                                   "too many BASEIMAGE lines");
       break;
     }
@@ -334,7 +320,7 @@ static int parse_baseimage(walk_ctx *w, const scan_file *f,
     memset(kl, 0, sizeof(*kl));
     if (am_platform_from_fields(&kl->plat, parts[0], parts[1], NULL,
                                 nparts == 3 ? parts[2] : NULL, &err) != AM_OK) {
-      rc = am_scan_add_unresolved(w->scan, f->path, lineno, eq + 1, err.msg);
+      rc = am_scan_add_unresolved(scan, path, lineno, eq + 1, err.msg);
       continue;
     }
     am_platform_format(&kl->plat, false, kl->key, sizeof(kl->key));
@@ -351,7 +337,7 @@ static int parse_baseimage(walk_ctx *w, const scan_file *f,
       }
     }
     if (kl == NULL) {
-      rc = am_scan_add_unresolved(w->scan, f->path, lineno, eq + 1,
+      rc = am_scan_add_unresolved(scan, path, lineno, eq + 1,
                                   "platform named twice in BASEIMAGE");
       continue;
     }
@@ -361,10 +347,25 @@ static int parse_baseimage(walk_ctx *w, const scan_file *f,
       rc = AM_ENOMEM;
       break;
     }
-    rc = scan_add_image(w->scan, kl->image, f->path, lineno, AM_CTX_BASEIMAGE,
+    rc = scan_add_image(scan, kl->image, path, lineno, AM_CTX_BASEIMAGE,
                         kl->key);
     (*nlines)++;
   }
+  return rc;
+}
+
+/* Parse BASEIMAGE into `lines`, adding its baseimage references. */
+static int parse_baseimage(walk_ctx *w, const scan_file *f,
+                           const char *registry, k8s_line *lines,
+                           size_t *nlines) {
+  char *text = NULL;
+  size_t len = 0;
+  int rc;
+
+  *nlines = 0;
+  if ((rc = load_text(w, f, &text, &len)) != AM_OK || text == NULL)
+    return rc;
+  rc = scan_baseimage(w->scan, f->path, text, registry, lines, nlines);
   free(text);
   return rc;
 }
