@@ -107,6 +107,14 @@ int am_cli_print_json(struct json_t *doc);
 int am_cli_resolve_images(const am_cli *cli, const am_strv *refs,
                           am_image **out, am_err *err);
 
+/*
+ * Route SIGINT and SIGTERM to a thread that removes the run's temporary
+ * folders, prints one line and exits with 128 + the signal. Call before
+ * any other thread starts. Returns 0, or AM_ERROR (signals then keep
+ * their default action).
+ */
+int am_cli_signals_start(void);
+
 int am_cmd_scan(am_cli *cli);
 int am_cmd_resolve(am_cli *cli);
 int am_cmd_report(am_cli *cli);

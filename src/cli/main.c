@@ -209,6 +209,7 @@ int main(int argc, char **argv) {
   }
   for (size_t i = 0; i < sizeof(commands) / sizeof(*commands); i++) {
     if (strcmp(argv[1], commands[i].name) == 0) {
+      am_cli_signals_start();
       git_libgit2_init();
       curl_global_init(CURL_GLOBAL_DEFAULT);
       rc = run_command(i, argc - 1, argv + 1);

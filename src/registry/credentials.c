@@ -340,7 +340,10 @@ static int run_helper(const char *name, const char *server, am_creds *out,
   int in[2] = {-1, -1};
   int outp[2] = {-1, -1};
   posix_spawn_file_actions_t actions;
+  posix_spawnattr_t attr;
+  sigset_t none;
   bool actions_ready = false;
+  bool attr_ready = false;
   pid_t pid = -1;
   int status = 0;
   am_buf buf;
@@ -371,7 +374,15 @@ static int run_helper(const char *name, const char *server, am_creds *out,
   posix_spawn_file_actions_adddup2(&actions, in[0], 0);
   posix_spawn_file_actions_adddup2(&actions, outp[1], 1);
   posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
-  if (posix_spawnp(&pid, program, &actions, NULL, argv, environ) != 0) {
+  /* The CLI blocks SIGINT and SIGTERM in its threads (src/cli/signals.c);
+   * a helper must get them as usual. */
+  if (posix_spawnattr_init(&attr) != 0)
+    goto done;
+  attr_ready = true;
+  sigemptyset(&none);
+  posix_spawnattr_setsigmask(&attr, &none);
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK);
+  if (posix_spawnp(&pid, program, &actions, &attr, argv, environ) != 0) {
     am_log(AM_LOG_WARN, "%s: cannot run %s", server, program);
     pid = -1;
     goto done;
@@ -408,6 +419,8 @@ static int run_helper(const char *name, const char *server, am_creds *out,
 done:
   if (actions_ready)
     posix_spawn_file_actions_destroy(&actions);
+  if (attr_ready)
+    posix_spawnattr_destroy(&attr);
   for (int i = 0; i < 2; i++) {
     if (in[i] >= 0)
       close(in[i]);

@@ -6,6 +6,7 @@
 
 #include "util/log.h"
 #include "util/strv.h"
+#include "util/tmpdir.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -155,6 +156,9 @@ int am_site_begin(am_site *site, const char *out_dir,
   }
   /* mkdtemp makes the folder 0700; a site is meant to be served. */
   chmod(site->tmp, 0755);
+  /* An interrupted run removes it (src/cli/signals.c); a killed one leaves
+   * it to the next run's remove_stale. */
+  am_tmpdir_add(site->tmp);
 
 done:
   free(parent);
@@ -197,8 +201,9 @@ static bool safe_relpath(const char *rel) {
   return true;
 }
 
-int am_site_write(am_site *site, const char *relpath, const void *data,
-                  size_t len, am_err *err) {
+/* am_site_write, with the temporary-folder lock held by the caller. */
+static int site_write(am_site *site, const char *relpath, const void *data,
+                      size_t len, am_err *err) {
   char *path = NULL;
   int fd = -1;
   int rc = AM_OK;
@@ -239,6 +244,18 @@ done:
   if (fd >= 0)
     close(fd);
   free(path);
+  return rc;
+}
+
+int am_site_write(am_site *site, const char *relpath, const void *data,
+                  size_t len, am_err *err) {
+  int rc;
+
+  /* An interrupt waits for the file being written, then removes the
+   * folder: nothing is created in it afterwards. */
+  am_tmpdir_lock();
+  rc = site_write(site, relpath, data, len, err);
+  am_tmpdir_unlock();
   return rc;
 }
 
@@ -283,7 +300,8 @@ static void sync_dir(const char *path) {
   free(copy);
 }
 
-int am_site_commit(am_site *site, am_err *err) {
+/* am_site_commit, with the temporary-folder lock held by the caller. */
+static int site_commit(am_site *site, am_err *err) {
   struct stat st;
 
   if (lstat(site->final, &st) != 0) {
@@ -317,16 +335,32 @@ int am_site_commit(am_site *site, am_err *err) {
       am_log(AM_LOG_WARN, "%s: could not remove the previous site", site->tmp);
   }
   sync_dir(site->final);
-  free(site->tmp);
-  site->tmp = NULL;
   return AM_OK;
+}
+
+int am_site_commit(am_site *site, am_err *err) {
+  int rc;
+
+  /* The swap and the removal of the old site are one step for an
+   * interrupt: it sees the new site in place, or the old one. */
+  am_tmpdir_lock();
+  rc = site_commit(site, err);
+  am_tmpdir_unlock();
+  if (rc == AM_OK) {
+    am_tmpdir_forget(site->tmp);
+    free(site->tmp);
+    site->tmp = NULL;
+  }
+  return rc;
 }
 
 void am_site_abort(am_site *site) {
   if (site == NULL)
     return;
-  if (site->tmp != NULL)
+  if (site->tmp != NULL) {
     am_report_rmtree(site->tmp);
+    am_tmpdir_forget(site->tmp);
+  }
   free(site->tmp);
   free(site->final);
   memset(site, 0, sizeof(*site));

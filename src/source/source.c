@@ -5,6 +5,7 @@
 
 #include "util/log.h"
 #include "util/strv.h"
+#include "util/tmpdir.h"
 
 #include <git2.h>
 
@@ -183,6 +184,7 @@ static int clone_mirror(git_repository **out, const char *url, const char *path,
   }
   am_log(AM_LOG_INFO, "%s: cloning into %s", url, path);
   remove_tree(tmp);
+  am_tmpdir_add(tmp); /* removed if the run is interrupted */
   if (git_repository_init(&repo, tmp, 1) != 0 ||
       create_mirror_remote(&remote, repo, "origin", url, NULL) != 0) {
     rc = am_err_set(err, AM_EIO, "cannot clone %s: %s", url, git_message());
@@ -195,11 +197,14 @@ static int clone_mirror(git_repository **out, const char *url, const char *path,
   }
   git_repository_free(repo);
   repo = NULL;
+  am_tmpdir_lock();
   if (rename(tmp, path) != 0) {
+    am_tmpdir_unlock();
     rc = am_err_set(err, AM_EIO, "cannot move mirror into %s: %s", path,
                     strerror(errno));
     goto done;
   }
+  am_tmpdir_unlock();
   if (git_repository_open_bare(out, path) != 0)
     rc = am_err_set(err, AM_EIO, "cannot open mirror %s: %s", path,
                     git_message());
@@ -209,6 +214,8 @@ done:
   git_repository_free(repo);
   if (rc != AM_OK && tmp != NULL)
     remove_tree(tmp);
+  if (tmp != NULL)
+    am_tmpdir_forget(tmp);
   free(tmp);
   return rc;
 }
