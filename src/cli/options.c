@@ -301,7 +301,12 @@ void am_cli_registry_opts(const am_cli *cli, am_registry_opts *opts,
   opts->overall = cli->max_requests;
   opts->tag_ttl = cli->tag_ttl;
   opts->timeout = cli->timeout;
+  /* libcurl reads no CA variable itself (its bundle path is built in), so
+   * SSL_CERT_FILE is honoured here, as openssl and git do. */
   opts->ca_file = cli->ca_file;
+  if (opts->ca_file == NULL && getenv("SSL_CERT_FILE") != NULL &&
+      getenv("SSL_CERT_FILE")[0] != '\0')
+    opts->ca_file = getenv("SSL_CERT_FILE");
   opts->cache_dir = NULL;
   if (cli->cache_dir != NULL) {
     snprintf(cache, cache_size, "%s/registry", cli->cache_dir);

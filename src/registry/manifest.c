@@ -200,6 +200,10 @@ static int parse_index(am_manifest *m, json_t *root, am_err *err) {
 
   if (!json_is_array(list))
     return am_err_set(err, AM_EINVALID, "index without a manifests array");
+  if (n > AM_MANIFEST_MAX_ENTRIES)
+    return am_err_set(err, AM_ETOOBIG,
+                      "index names %zu manifests, over the limit of %d", n,
+                      AM_MANIFEST_MAX_ENTRIES);
   if (n > 0) {
     m->entries = calloc(n, sizeof(*m->entries));
     if (m->entries == NULL)

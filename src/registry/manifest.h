@@ -30,6 +30,9 @@
 
 /* Manifest and config bodies are refused past this size. */
 #define AM_MANIFEST_MAX_BYTES (4u * 1024 * 1024)
+/* An index naming more manifests is refused: each entry may cost two more
+ * requests (its manifest and config), and real indexes hold a few dozen. */
+#define AM_MANIFEST_MAX_ENTRIES 1024
 
 typedef enum am_manifest_kind {
   AM_MANIFEST_UNKNOWN,

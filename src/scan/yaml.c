@@ -24,6 +24,7 @@ typedef struct ywalk {
   yaml_document_t *doc;
   size_t visits;
   size_t nrefs;
+  bool too_deep; /* some node was past YAML_DEPTH_MAX and not read */
 } ywalk;
 
 static bool scalar_is(const yaml_node_t *n, const char *s) {
@@ -122,6 +123,8 @@ static int add_containers(ywalk *w, yaml_node_t *seq) {
 static int walk_manifest(ywalk *w, yaml_node_t *n, int depth) {
   int rc = AM_OK;
 
+  if (n != NULL && depth > YAML_DEPTH_MAX)
+    w->too_deep = true;
   if (n == NULL || depth > YAML_DEPTH_MAX || ++w->visits > YAML_VISITS_MAX)
     return AM_OK;
   if (n->type == YAML_SEQUENCE_NODE) {
@@ -258,5 +261,13 @@ int scan_yaml(am_scan *scan, const char *path, const char *text, size_t len) {
     yaml_document_delete(&doc);
   }
   yaml_parser_delete(&parser);
+  if (rc == AM_OK && w.too_deep) {
+    char reason[96];
+
+    snprintf(reason, sizeof(reason),
+             "YAML nested more than %d deep; the deeper part is not read",
+             YAML_DEPTH_MAX);
+    rc = am_scan_add_unresolved(scan, path, 0, "", reason);
+  }
   return rc;
 }
