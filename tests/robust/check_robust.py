@@ -412,7 +412,7 @@ def case_sigint_render(env):
     temporary folder removed, the previous site untouched. (SIGKILL at any
     file is unit.report_publish's test_killed_run_keeps_site.)"""
     host, _ = env.start("hostile", [os.path.join(HERE, "hostile_server.py")])
-    n = 4000
+    n = 1500
     pod = "apiVersion: v1\nkind: Pod\nspec:\n  containers:\n" + "".join(
         "  - image: %s/ok/img%d:1\n" % (host, i) for i in range(n))
     repo = write_repo(os.path.join(env.work, "repo"), {"pod.yaml": pod})
