@@ -195,7 +195,7 @@ def case_faults(env):
     open(fail_flag, "w").close()
     try:
         rc, out, err, _ = env.run(
-            ["report", repo, "-o", site, "--no-cache", "--timeout", "3",
+            ["report", repo, "-o", site, "--no-cache", "--timeout", "5",
              "--platforms", PLATFORMS])
     finally:
         os.unlink(fail_flag)
