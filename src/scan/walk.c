@@ -119,7 +119,6 @@ static int visit(am_source *src, const am_entry *e, void *ud) {
   file_class cls;
   scan_file *f;
 
-  (void)src;
   if (e->kind == AM_ENTRY_DIR)
     return 0;
   if (e->kind == AM_ENTRY_SUBMODULE) {
@@ -151,7 +150,7 @@ static int visit(am_source *src, const am_entry *e, void *ud) {
     f->dirlen--;
   f->cls = cls;
   f->symlink = e->kind == AM_ENTRY_SYMLINK;
-  f->size = e->size;
+  f->size = am_source_entry_size(src, e);
   am_source_entry_id(e, f->id);
   w->nfiles++;
   return 0;

@@ -406,16 +406,6 @@ static int visit_entry(walk_state *ws, const git_tree_entry *te, size_t plen,
   entry.name = ws->path + start;
   entry.kind = entry_kind(git_tree_entry_filemode(te));
   entry.oid = git_tree_entry_id(te);
-  if (entry.kind == AM_ENTRY_FILE) {
-    git_odb *odb = NULL;
-    git_object_t type = GIT_OBJECT_INVALID;
-    size_t size = 0;
-
-    if (git_repository_odb(&odb, ws->src->repo) == 0 &&
-        git_odb_read_header(&size, &type, odb, git_tree_entry_id(te)) == 0)
-      entry.size = size;
-    git_odb_free(odb);
-  }
 
   rc = ws->visit(ws->src, &entry, ws->ud);
   if (rc < 0)
@@ -440,6 +430,20 @@ done:
   git_tree_free(sub);
   ws->path[plen] = '\0';
   return rc;
+}
+
+size_t am_source_entry_size(am_source *src, const am_entry *entry) {
+  git_odb *odb = NULL;
+  git_object_t type = GIT_OBJECT_INVALID;
+  size_t size = 0;
+
+  if (entry->kind != AM_ENTRY_FILE)
+    return 0;
+  if (git_repository_odb(&odb, src->repo) != 0 ||
+      git_odb_read_header(&size, &type, odb, entry->oid) != 0)
+    size = 0;
+  git_odb_free(odb);
+  return size;
 }
 
 static int visit_tree(walk_state *ws, const git_tree *tree, size_t plen,

@@ -27,7 +27,6 @@ typedef struct am_entry {
   const char *path; /* relative to the repository root, '/' separated */
   const char *name; /* last component of path */
   am_entry_kind kind;
-  size_t size;     /* blob size in bytes for files, 0 otherwise */
   const void *oid; /* opaque object id, valid during the visit */
 } am_entry;
 
@@ -62,6 +61,14 @@ int am_source_walk(am_source *src, const char *const *paths, size_t npaths,
  */
 int am_source_read(am_source *src, const am_entry *entry, size_t max,
                    char **data, size_t *len, am_err *err);
+
+/*
+ * The blob size in bytes of a file entry, 0 for other kinds or when the
+ * object cannot be read. Asked only for the entries a visitor wants: in a
+ * packed repository finding a size may mean inflating a delta chain, which
+ * for every file of a large tree costs more than the rest of the walk.
+ */
+size_t am_source_entry_size(am_source *src, const am_entry *entry);
 
 /* Room for an entry's object id in hex, with its NUL. */
 #define AM_SOURCE_ID_SIZE 65
