@@ -68,19 +68,15 @@ char *am_report_slug(const char *s, bool hash) {
 }
 
 const am_image *am_model_find_image(const am_model *m, const char *image) {
-  for (size_t i = 0; image != NULL && i < m->nimages; i++) {
-    if (m->images[i].image != NULL && strcmp(m->images[i].image, image) == 0)
-      return &m->images[i];
-  }
-  return NULL;
+  size_t i = 0;
+
+  return am_strmap_get(&m->image_index, image, &i) ? &m->images[i] : NULL;
 }
 
 const am_row *am_model_find_row(const am_model *m, const char *image) {
-  for (size_t i = 0; image != NULL && i < m->nrows; i++) {
-    if (strcmp(m->rows[i].image, image) == 0)
-      return &m->rows[i];
-  }
-  return NULL;
+  size_t i = 0;
+
+  return am_strmap_get(&m->row_index, image, &i) ? &m->rows[i] : NULL;
 }
 
 int am_model_coverage(const am_model *m, size_t col) {
@@ -387,18 +383,39 @@ static int row_cmp(const void *a, const void *b) {
   return strcmp(x->image, y->image);
 }
 
-/* Count the references that name `image`, across every source. */
-static size_t count_uses(const am_scan *scans, size_t nscans,
-                         const char *image) {
-  size_t n = 0;
+/* Give every row the references that name its image, across every
+ * source in scan order: counted first, then filled. */
+static int collect_uses(am_model *m) {
+  for (size_t s = 0; s < m->nscans; s++) {
+    for (size_t i = 0; i < m->scans[s].nrefs; i++) {
+      size_t r = 0;
 
-  for (size_t s = 0; s < nscans; s++) {
-    for (size_t i = 0; i < scans[s].nrefs; i++) {
-      if (scans[s].refs[i].image && !strcmp(scans[s].refs[i].image, image))
-        n++;
+      if (am_strmap_get(&m->row_index, m->scans[s].refs[i].image, &r))
+        m->rows[r].uses++;
     }
   }
-  return n;
+  for (size_t r = 0; r < m->nrows; r++) {
+    if (m->rows[r].uses == 0)
+      continue;
+    m->rows[r].refs = calloc(m->rows[r].uses, sizeof(*m->rows[r].refs));
+    if (m->rows[r].refs == NULL)
+      return AM_ENOMEM;
+    m->rows[r].uses = 0;
+  }
+  for (size_t s = 0; s < m->nscans; s++) {
+    for (size_t i = 0; i < m->scans[s].nrefs; i++) {
+      size_t r = 0;
+
+      if (am_strmap_get(&m->row_index, m->scans[s].refs[i].image, &r)) {
+        am_row *row = &m->rows[r];
+
+        row->refs[row->uses].scan = &m->scans[s];
+        row->refs[row->uses].ref = &m->scans[s].refs[i];
+        row->uses++;
+      }
+    }
+  }
+  return AM_OK;
 }
 
 static int add_row(am_model *m, size_t *cap, const char *image, bool target,
@@ -424,8 +441,10 @@ static int add_row(am_model *m, size_t *cap, const char *image, bool target,
 }
 
 /* Collect the rows: each target once (the first source that builds it
- * wins), then every other image a reference names. */
+ * wins), then every other image a reference names; index them by image
+ * once sorted. */
 static int collect_rows(am_model *m) {
+  am_strmap seen = {0};
   size_t cap = 0;
   int rc = AM_OK;
 
@@ -433,9 +452,11 @@ static int collect_rows(am_model *m) {
     for (size_t i = 0; rc == AM_OK && i < m->scans[s].ntargets; i++) {
       const am_target *t = &m->scans[s].targets[i];
 
-      if (t->image == NULL || am_model_find_row(m, t->image) != NULL)
+      if (t->image == NULL || am_strmap_get(&seen, t->image, NULL))
         continue;
-      rc = add_row(m, &cap, t->image, true, t, &m->scans[s]);
+      rc = am_strmap_add(&seen, t->image, 0);
+      if (rc == AM_OK)
+        rc = add_row(m, &cap, t->image, true, t, &m->scans[s]);
       m->ntargets += rc == AM_OK;
     }
   }
@@ -443,13 +464,30 @@ static int collect_rows(am_model *m) {
     for (size_t i = 0; rc == AM_OK && i < m->scans[s].nrefs; i++) {
       const char *image = m->scans[s].refs[i].image;
 
-      if (image == NULL || am_model_find_row(m, image) != NULL)
+      if (image == NULL || am_strmap_get(&seen, image, NULL))
         continue;
-      rc = add_row(m, &cap, image, false, NULL, NULL);
+      rc = am_strmap_add(&seen, image, 0);
+      if (rc == AM_OK)
+        rc = add_row(m, &cap, image, false, NULL, NULL);
     }
   }
+  am_strmap_free(&seen);
   if (rc == AM_OK && m->nrows > 1)
     qsort(m->rows, m->nrows, sizeof(*m->rows), row_cmp);
+  for (size_t r = 0; rc == AM_OK && r < m->nrows; r++)
+    rc = am_strmap_add(&m->row_index, m->rows[r].image, r);
+  return rc;
+}
+
+/* Index the registry answers by image; the first answer for an image is
+ * the one the model uses. */
+static int index_images(am_model *m) {
+  int rc = AM_OK;
+
+  for (size_t i = 0; rc == AM_OK && i < m->nimages; i++) {
+    if (m->images[i].image != NULL)
+      rc = am_strmap_add(&m->image_index, m->images[i].image, i);
+  }
   return rc;
 }
 
@@ -580,7 +618,11 @@ int am_model_build(am_model *m, const am_scan *scans, size_t nscans,
   if ((rc = set_columns(m, opts, err)) != AM_OK)
     goto done;
 
-  rc = collect_rows(m);
+  rc = index_images(m);
+  if (rc == AM_OK)
+    rc = collect_rows(m);
+  if (rc == AM_OK)
+    rc = collect_uses(m);
   m->totals = calloc(m->columns.len, sizeof(*m->totals));
   m->prios = calloc(m->columns.len, sizeof(*m->prios));
   if (rc != AM_OK || m->totals == NULL || m->prios == NULL) {
@@ -591,7 +633,6 @@ int am_model_build(am_model *m, const am_scan *scans, size_t nscans,
     am_row *row = &m->rows[r];
 
     row->answer = am_model_find_image(m, row->image);
-    row->uses = count_uses(scans, nscans, row->image);
     row->page = am_report_slug(row->image, true);
     row->cells = calloc(m->columns.len, sizeof(*row->cells));
     if (row->page == NULL || row->cells == NULL) {

@@ -123,8 +123,11 @@ void am_model_free(am_model *m) {
     }
     free(m->rows[r].cells);
     free(m->rows[r].page);
+    free(m->rows[r].refs);
   }
   free(m->rows);
+  am_strmap_free(&m->row_index);
+  am_strmap_free(&m->image_index);
   for (size_t c = 0; m->prios && c < m->columns.len; c++) {
     for (size_t g = 0; g < m->prios[c].ngroups; g++)
       free(m->prios[c].groups[g].rows);

@@ -9,6 +9,7 @@
 #include "scan/scan.h"
 #include "util/err.h"
 #include "util/platform.h"
+#include "util/strmap.h"
 #include "util/strv.h"
 
 #include <jansson.h>
@@ -36,6 +37,12 @@ typedef struct am_cell {
   char *os_versions;  /* owned: Windows builds published, comma-separated */
 } am_cell;
 
+/* A reference naming a row's image, and the scan it is in. */
+typedef struct am_row_ref {
+  const am_scan *scan;
+  const am_reference *ref;
+} am_row_ref;
+
 /* One row of the matrix: an image built here (target) or only used. */
 typedef struct am_row {
   const char *image;
@@ -44,6 +51,7 @@ typedef struct am_row {
   const am_scan *scan;    /* the scan the target came from, or NULL */
   const am_image *answer; /* the registry's answer, or NULL */
   size_t uses;            /* references naming the image, all sources */
+  am_row_ref *refs;       /* owned: those `uses` references, in scan order */
   am_cell *cells;         /* one per column */
   char *page;             /* owned: "images/<slug>-<hash>.html" */
 } am_row;
@@ -110,6 +118,8 @@ typedef struct am_model {
   am_changes changes;
   am_run *runs; /* kept runs oldest first; the last one is this run */
   size_t nruns;
+  am_strmap row_index;   /* image → index in rows */
+  am_strmap image_index; /* image → index in images (the first answer) */
 } am_model;
 
 /* The printed name of a state ("published", ...). */

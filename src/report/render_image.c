@@ -128,38 +128,29 @@ static void fill_registry(am_tpl_dict *d, const am_image *answer) {
   }
 }
 
-static void fill_refs(const am_render *r, am_tpl_dict *d, const am_row *row) {
-  const am_model *m = r->m;
-
+static void fill_refs(am_tpl_dict *d, const am_row *row) {
   am_tpl_show_if(d, "NO_REFS", row->uses == 0);
-  for (size_t s = 0; s < m->nscans; s++) {
-    const am_scan *scan = &m->scans[s];
+  for (size_t i = 0; i < row->uses; i++) {
+    const am_scan *scan = row->refs[i].scan;
+    const am_reference *ref = row->refs[i].ref;
+    am_tpl_dict *rd = am_tpl_section(d, "REF");
+    char *link =
+        am_render_source_link(scan->url, scan->commit, ref->path, ref->line);
 
-    for (size_t i = 0; i < scan->nrefs; i++) {
-      const am_reference *ref = &scan->refs[i];
-      am_tpl_dict *rd = NULL;
-      char *link = NULL;
-
-      if (ref->image == NULL || strcmp(ref->image, row->image) != 0)
-        continue;
-      rd = am_tpl_section(d, "REF");
-      link =
-          am_render_source_link(scan->url, scan->commit, ref->path, ref->line);
-      am_tpl_set(rd, "PATH", ref->path);
-      am_tpl_set_int(rd, "LINE", ref->line);
-      am_tpl_set(rd, "LINK", link);
-      am_tpl_show(rd, link ? "HAS_LINK" : "NO_LINK");
-      am_tpl_set(rd, "CONTEXT", am_report_context_name(ref->context));
-      if (ref->platform != NULL) {
-        am_tpl_set(rd, "PLATFORM", ref->platform);
-        am_tpl_show(rd, "HAS_PLATFORM");
-      }
-      if (ref->raw != NULL && strcmp(ref->raw, ref->image) != 0) {
-        am_tpl_set(rd, "RAW", ref->raw);
-        am_tpl_show(rd, "HAS_RAW");
-      }
-      free(link);
+    am_tpl_set(rd, "PATH", ref->path);
+    am_tpl_set_int(rd, "LINE", ref->line);
+    am_tpl_set(rd, "LINK", link);
+    am_tpl_show(rd, link ? "HAS_LINK" : "NO_LINK");
+    am_tpl_set(rd, "CONTEXT", am_report_context_name(ref->context));
+    if (ref->platform != NULL) {
+      am_tpl_set(rd, "PLATFORM", ref->platform);
+      am_tpl_show(rd, "HAS_PLATFORM");
     }
+    if (ref->raw != NULL && strcmp(ref->raw, ref->image) != 0) {
+      am_tpl_set(rd, "RAW", ref->raw);
+      am_tpl_show(rd, "HAS_RAW");
+    }
+    free(link);
   }
 }
 
@@ -206,7 +197,7 @@ static int render_one(const am_render *r, const am_row *row, am_err *err) {
   }
   fill_registry(d, row->answer);
   fill_cells(r, d, row);
-  fill_refs(r, d, row);
+  fill_refs(d, row);
 
   rel = am_asprintf("images/%s.html", row->page);
   rc = rel ? am_render_emit(r, "image.html.tpl", d, rel, err)
