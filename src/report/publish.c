@@ -231,11 +231,8 @@ static int site_write(am_site *site, const char *relpath, const void *data,
     p += n;
     len -= (size_t)n;
   }
-  /* The rename that publishes the site must not overtake the data. */
-  if (fsync(fd) != 0) {
-    rc = am_err_set(err, AM_EIO, "%s: %s", path, strerror(errno));
-    goto done;
-  }
+  /* No fsync per file: am_site_commit flushes the whole folder once,
+   * before the rename that publishes it. */
   site->nfiles++;
   if (site->on_file != NULL && site->on_file(relpath, site->on_file_ud) != 0)
     rc = am_err_set(err, AM_ERROR, "site writing abandoned after %s", relpath);
@@ -300,10 +297,26 @@ static void sync_dir(const char *path) {
   free(copy);
 }
 
+/* Put every file of the new site on disk before the rename that publishes
+ * it can: one syncfs for the folder's filesystem costs one journal commit,
+ * where an fsync per file cost one each (5,000 pages took seconds). */
+static int flush_site(const am_site *site, am_err *err) {
+  int fd = open(site->tmp, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  int rc = AM_OK;
+
+  if (fd < 0 || syncfs(fd) != 0)
+    rc = am_err_set(err, AM_EIO, "%s: %s", site->tmp, strerror(errno));
+  if (fd >= 0)
+    close(fd);
+  return rc;
+}
+
 /* am_site_commit, with the temporary-folder lock held by the caller. */
 static int site_commit(am_site *site, am_err *err) {
   struct stat st;
 
+  if (flush_site(site, err) != AM_OK)
+    return AM_EIO;
   if (lstat(site->final, &st) != 0) {
     if (rename(site->tmp, site->final) != 0)
       return am_err_set(err, AM_EIO, "%s: %s", site->final, strerror(errno));
