@@ -439,7 +439,7 @@ class Bench:
     def table(self):
         lines = ["| figure | archmatrix | compared with | ratio | target | met |",
                  "|---|---|---|---|---|---|"]
-        for fig, am, other, ratio, target, ok in self.rows:
+        for fig, am, other, ratio, target, ok in sorted(self.rows):
             lines.append("| %s | %s | %s | %s | %s | %s |" % (
                 fig, am, other, ratio, target, "yes" if ok else "**no**"))
         return "\n".join(lines)
