@@ -100,8 +100,8 @@ static host_count *find_host(am_transport *t, const char *host, bool add) {
   return &t->hosts[t->nhosts++];
 }
 
-void am_xfer_clear(am_xfer *x) {
-  am_buf_free(&x->body);
+/* Forget the response headers kept so far. */
+static void forget_headers(am_xfer *x) {
   free(x->content_type);
   free(x->content_digest);
   free(x->location);
@@ -110,6 +110,11 @@ void am_xfer_clear(am_xfer *x) {
   am_strv_free(&x->www_authenticate);
   x->content_type = x->content_digest = x->location = NULL;
   x->retry_after = x->ratelimit_remaining = NULL;
+}
+
+void am_xfer_clear(am_xfer *x) {
+  am_buf_free(&x->body);
+  forget_headers(x);
   x->status = 0;
   x->curl_code = 0;
   x->curl_error[0] = '\0';
@@ -172,14 +177,7 @@ static size_t on_header(char *data, size_t size, size_t n, void *ud) {
   /* A new status line starts a new response (after 100 Continue): forget
    * the headers of the one before. */
   if (len >= 5 && memcmp(data, "HTTP/", 5) == 0) {
-    free(x->content_type);
-    free(x->content_digest);
-    free(x->location);
-    free(x->retry_after);
-    free(x->ratelimit_remaining);
-    am_strv_free(&x->www_authenticate);
-    x->content_type = x->content_digest = x->location = NULL;
-    x->retry_after = x->ratelimit_remaining = NULL;
+    forget_headers(x);
     return len;
   }
   if (colon == NULL || len > HEADER_VALUE_MAX)
