@@ -31,6 +31,11 @@ static char *data_dir(const char *what) {
   return am_asprintf("%s/%s", AM_SOURCE_DIR, what);
 }
 
+/* The folder given on the command line, else the one found by data_dir. */
+static char *site_dir(const char *given, const char *what) {
+  return given ? am_strdup(given) : data_dir(what);
+}
+
 /* Fill the site options from the command line and configuration. The
  * strings in `cli` and the two folders outlive `opts`. */
 static void report_opts(const am_cli *cli, am_report_opts *opts,
@@ -95,10 +100,8 @@ static int scan_all(am_cli *cli, am_scan **scans, size_t *nscans, am_err *err) {
 }
 
 int am_cmd_report(am_cli *cli) {
-  char *templates = cli->templates_dir ? am_strdup(cli->templates_dir)
-                                       : data_dir("templates");
-  char *assets =
-      cli->assets_dir ? am_strdup(cli->assets_dir) : data_dir("assets");
+  char *templates = site_dir(cli->templates_dir, "templates");
+  char *assets = site_dir(cli->assets_dir, "assets");
   char now[32];
   am_scan *scans = NULL;
   size_t nscans = 0;
@@ -154,10 +157,8 @@ done:
 }
 
 int am_cmd_merge(am_cli *cli) {
-  char *templates = cli->templates_dir ? am_strdup(cli->templates_dir)
-                                       : data_dir("templates");
-  char *assets =
-      cli->assets_dir ? am_strdup(cli->assets_dir) : data_dir("assets");
+  char *templates = site_dir(cli->templates_dir, "templates");
+  char *assets = site_dir(cli->assets_dir, "assets");
   char now[32];
   am_report_opts opts;
   am_err err;
