@@ -5,13 +5,13 @@
 #include "report/publish.h"
 
 #include "util/log.h"
+#include "util/path.h"
 #include "util/strv.h"
 #include "util/tmpdir.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <libgen.h>
 #include <signal.h>
 #include <stdio.h>
@@ -19,25 +19,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-static int rm_entry(const char *path, const struct stat *st, int flag,
-                    struct FTW *ftw) {
-  (void)st;
-  (void)ftw;
-  if (flag == FTW_DP)
-    return rmdir(path);
-  return unlink(path);
-}
-
-int am_report_rmtree(const char *path) {
-  struct stat st;
-
-  if (lstat(path, &st) != 0)
-    return errno == ENOENT ? 0 : -1;
-  if (!S_ISDIR(st.st_mode))
-    return unlink(path);
-  return nftw(path, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-}
 
 /* Split `out_dir` into its parent folder and base name (owned strings). */
 static int split_path(const char *out_dir, char **parent, char **base) {
@@ -78,7 +59,7 @@ static void remove_stale(const char *parent, const char *base) {
     path = am_asprintf("%s/%s", parent, e->d_name);
     if (path != NULL) {
       am_log(AM_LOG_INFO, "removing %s, left by an interrupted run", path);
-      am_report_rmtree(path);
+      am_path_remove_tree(path);
     }
     free(path);
   }
@@ -340,11 +321,11 @@ static int site_commit(am_site *site, am_err *err) {
       free(old);
       return am_err_set(err, AM_EIO, "%s: %s", site->final, strerror(saved));
     }
-    am_report_rmtree(old);
+    am_path_remove_tree(old);
     free(old);
   } else {
     /* The old site now sits at the temporary name. */
-    if (am_report_rmtree(site->tmp) != 0)
+    if (am_path_remove_tree(site->tmp) != 0)
       am_log(AM_LOG_WARN, "%s: could not remove the previous site", site->tmp);
   }
   sync_dir(site->final);
@@ -371,7 +352,7 @@ void am_site_abort(am_site *site) {
   if (site == NULL)
     return;
   if (site->tmp != NULL) {
-    am_report_rmtree(site->tmp);
+    am_path_remove_tree(site->tmp);
     am_tmpdir_forget(site->tmp);
   }
   free(site->tmp);

@@ -42,7 +42,4 @@ int am_site_commit(am_site *site, am_err *err);
 /* Abandon the new site (remove it). Safe after commit and on NULL. */
 void am_site_abort(am_site *site);
 
-/* Remove a folder tree without following symbolic links. */
-int am_report_rmtree(const char *path);
-
 #endif

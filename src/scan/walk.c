@@ -7,6 +7,7 @@
 #include "scan/scan_int.h"
 #include "source/source.h"
 #include "util/log.h"
+#include "util/path.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -705,34 +706,6 @@ static int run_folder(scan_run *r, scan_file *files, size_t n) {
   return rc;
 }
 
-/* A --path argument without "./", doubled or outer slashes. */
-static char *clean_path(const char *in) {
-  char *out = malloc(strlen(in) + 1);
-  size_t n = 0;
-  const char *p = in;
-
-  if (out == NULL)
-    return NULL;
-  while (*p) {
-    const char *seg = p;
-    size_t len;
-
-    while (*p && *p != '/')
-      p++;
-    len = (size_t)(p - seg);
-    if (len > 0 && !(len == 1 && seg[0] == '.')) {
-      if (n)
-        out[n++] = '/';
-      memcpy(out + n, seg, len);
-      n += len;
-    }
-    while (*p == '/')
-      p++;
-  }
-  out[n] = '\0';
-  return out;
-}
-
 int am_scan_source(am_scan *out, am_source *src, const am_scan_opts *opts,
                    am_err *err) {
   walk_ctx w = {0};
@@ -761,7 +734,7 @@ int am_scan_source(am_scan *out, am_source *src, const am_scan_opts *opts,
       goto done;
     }
     for (size_t i = 0; i < opts->npaths; i++) {
-      if ((r.clean_paths[i] = clean_path(opts->paths[i])) == NULL) {
+      if ((r.clean_paths[i] = am_path_clean(opts->paths[i])) == NULL) {
         rc = am_err_set(err, AM_ENOMEM, "out of memory");
         goto done;
       }

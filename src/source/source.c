@@ -4,13 +4,13 @@
 #include "source/source.h"
 
 #include "util/log.h"
+#include "util/path.h"
 #include "util/strv.h"
 #include "util/tmpdir.h"
 
 #include <git2.h>
 
 #include <errno.h>
-#include <ftw.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -152,19 +152,6 @@ done:
   return rc;
 }
 
-static int remove_entry(const char *path, const struct stat *st, int flag,
-                        struct FTW *ftw) {
-  (void)st;
-  (void)flag;
-  (void)ftw;
-  return remove(path);
-}
-
-/* Remove a folder and everything in it, never following symlinks. */
-static void remove_tree(const char *path) {
-  nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
-}
-
 /* Clone `url` as a bare mirror into a temporary folder beside `path`, then
  * rename it into place, so an interrupted clone never looks like a
  * mirror. The clone is an init plus the same fetch later runs do, so HEAD
@@ -183,7 +170,7 @@ static int clone_mirror(git_repository **out, const char *url, const char *path,
     goto done;
   }
   am_log(AM_LOG_INFO, "%s: cloning into %s", url, path);
-  remove_tree(tmp);
+  am_path_remove_tree(tmp);
   am_tmpdir_add(tmp); /* removed if the run is interrupted */
   if (git_repository_init(&repo, tmp, 1) != 0 ||
       create_mirror_remote(&remote, repo, "origin", url, NULL) != 0) {
@@ -213,7 +200,7 @@ done:
   git_remote_free(remote);
   git_repository_free(repo);
   if (rc != AM_OK && tmp != NULL)
-    remove_tree(tmp);
+    am_path_remove_tree(tmp);
   if (tmp != NULL)
     am_tmpdir_forget(tmp);
   free(tmp);
@@ -459,40 +446,11 @@ static int visit_tree(walk_state *ws, const git_tree *tree, size_t plen,
   return AM_OK;
 }
 
-/* Strip "./", leading and trailing slashes and doubled slashes from a
- * --path argument; "" means the root. */
-static char *clean_subpath(const char *in) {
-  char *out = malloc(strlen(in) + 1);
-  size_t n = 0;
-  const char *p = in;
-
-  if (out == NULL)
-    return NULL;
-  while (*p) {
-    const char *seg = p;
-    size_t len;
-
-    while (*p && *p != '/')
-      p++;
-    len = (size_t)(p - seg);
-    if (len > 0 && !(len == 1 && seg[0] == '.')) {
-      if (n)
-        out[n++] = '/';
-      memcpy(out + n, seg, len);
-      n += len;
-    }
-    while (*p == '/')
-      p++;
-  }
-  out[n] = '\0';
-  return out;
-}
-
 /* Walk one --path: a folder's subtree, or a single entry. */
 static int walk_subpath(walk_state *ws, const char *sub) {
   git_tree_entry *te = NULL;
   git_tree *tree = NULL;
-  char *clean = clean_subpath(sub);
+  char *clean = am_path_clean(sub);
   size_t len = 0;
   int rc = AM_OK;
 

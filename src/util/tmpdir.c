@@ -2,9 +2,10 @@
 /* The temporary folders of a run, for the interrupt handler. */
 #include "util/tmpdir.h"
 
+#include "util/path.h"
+
 #include "util/err.h"
 
-#include <ftw.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,17 +56,6 @@ void am_tmpdir_forget(const char *path) {
   pthread_mutex_unlock(&lock);
 }
 
-static int remove_entry(const char *path, const struct stat *st, int flag,
-                        struct FTW *ftw) {
-  (void)st;
-  (void)ftw;
-  if (flag == FTW_DP)
-    rmdir(path);
-  else
-    unlink(path);
-  return 0;
-}
-
 size_t am_tmpdir_remove_all(void) {
   size_t n = 0;
 
@@ -73,7 +63,7 @@ size_t am_tmpdir_remove_all(void) {
   for (size_t i = 0; i < TMPDIR_MAX; i++) {
     if (dirs[i] == NULL)
       continue;
-    nftw(dirs[i], remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+    am_path_remove_tree(dirs[i]);
     free(dirs[i]);
     dirs[i] = NULL;
     n++;

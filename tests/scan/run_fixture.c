@@ -2,6 +2,7 @@
 /* Runs one scan fixture case: turns <case>/repo into a git repository (with
  * libgit2, no git command), scans it as the CLI would, and compares the
  * JSON with <case>/expected.json. */
+#include "util/path.h"
 #include "scan/scan.h"
 #include "source/source.h"
 
@@ -10,7 +11,6 @@
 
 #include <dirent.h>
 #include <errno.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,14 +23,6 @@ static int fail(const char *what, const char *detail) {
   fprintf(stderr, "run_fixture: %s: %s%s%s\n", what, detail ? detail : "",
           e && e->message ? ": " : "", e && e->message ? e->message : "");
   return 1;
-}
-
-static int remove_one(const char *path, const struct stat *st, int flag,
-                      struct FTW *ftw) {
-  (void)st;
-  (void)flag;
-  (void)ftw;
-  return remove(path);
 }
 
 static char *read_file(const char *path, size_t *len) {
@@ -273,7 +265,7 @@ int main(int argc, char **argv) {
     return 2;
   }
   git_libgit2_init();
-  nftw(argv[2], remove_one, 16, FTW_DEPTH | FTW_PHYS);
+  am_path_remove_tree(argv[2]);
   snprintf(repo_path, sizeof(repo_path), "%s/repo.git", argv[2]);
   if (make_repo(argv[1], repo_path) != 0)
     goto done;

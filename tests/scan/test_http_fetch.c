@@ -3,11 +3,11 @@
  * on loopback serve a bare repository; the first open clones a mirror, the
  * second sees a new commit by fetching into the same mirror.
  * Usage: test_http_fetch SERVER_DIR REPOS_DIR WORK_DIR */
+#include "util/path.h"
 #include "source/source.h"
 
 #include <git2.h>
 
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,14 +22,6 @@
       exit(1);                                                                 \
     }                                                                          \
   } while (0)
-
-static int remove_one(const char *path, const struct stat *st, int flag,
-                      struct FTW *ftw) {
-  (void)st;
-  (void)flag;
-  (void)ftw;
-  return remove(path);
-}
 
 const char *__lsan_default_suppressions(void);
 
@@ -107,8 +99,8 @@ int main(int argc, char **argv) {
     base[--n] = '\0';
 
   snprintf(origin, sizeof(origin), "%s/scan-http.git", argv[2]);
-  nftw(origin, remove_one, 16, FTW_DEPTH | FTW_PHYS);
-  nftw(argv[3], remove_one, 16, FTW_DEPTH | FTW_PHYS);
+  am_path_remove_tree(origin);
+  am_path_remove_tree(argv[3]);
   CHECK(git_repository_init(&repo, origin, 1) == 0);
   git_repository_free(repo);
   commit_file(origin, "Dockerfile", "FROM alpine:3.18\n", first);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* A remote over file://: the first open clones a bare mirror into the cache,
  * the next one fetches into the same mirror and sees the new commit. */
+#include "util/path.h"
 #include "scan/scan.h"
 #include "source/source.h"
 
@@ -12,7 +13,6 @@
 #include <cmocka.h>
 
 #include <dirent.h>
-#include <ftw.h>
 #include <git2.h>
 #include <limits.h>
 #include <stdio.h>
@@ -29,14 +29,6 @@ const char *__lsan_default_suppressions(void);
  * layer and never frees the match data; that leak is theirs, not ours. */
 const char *__lsan_default_suppressions(void) {
   return "leak:libpcre2-8.so\n";
-}
-
-static int remove_one(const char *path, const struct stat *st, int flag,
-                      struct FTW *ftw) {
-  (void)st;
-  (void)flag;
-  (void)ftw;
-  return remove(path);
 }
 
 /* Commit one file on HEAD of the bare repository at `path`. */
@@ -121,7 +113,7 @@ static int setup(void **state) {
 
 static int teardown(void **state) {
   (void)state;
-  nftw(tmpdir, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+  am_path_remove_tree(tmpdir);
   git_libgit2_shutdown();
   return 0;
 }
