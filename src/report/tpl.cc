@@ -9,9 +9,12 @@
 
 #include <cstdarg>
 #include <cstdio>
+#include <cstring>
+#include <mutex>
 #include <new>
 #include <string>
 #include <sys/stat.h>
+#include <unordered_map>
 
 using ctemplate::TemplateCache;
 using ctemplate::TemplateDictionary;
@@ -27,6 +30,39 @@ static TemplateDictionary *D(am_tpl_dict *d) {
 
 static am_tpl_dict *C(TemplateDictionary *d) {
   return reinterpret_cast<am_tpl_dict *>(d);
+}
+
+/*
+ * The key for a variable or section name, with its ctemplate id computed
+ * once. A plain string key costs a hash of the name and an insertion into
+ * ctemplate's global id-to-name map, under its lock, on every SetValue;
+ * that was a fifth of a 5,000-page render. Names are interned for the life
+ * of the process (the global map keeps pointers to them); each thread keeps
+ * its own pointer cache, so a lookup takes no lock.
+ */
+static ctemplate::TemplateString key_of(const char *name) {
+  using ctemplate::StaticTemplateString;
+  static std::mutex mu;
+  static auto *interned =
+      new std::unordered_map<std::string, StaticTemplateString>();
+  thread_local std::unordered_map<const char *, const StaticTemplateString *>
+      cache;
+  auto hit = cache.find(name);
+
+  if (hit != cache.end() &&
+      strcmp(hit->second->do_not_use_directly_.ptr_, name) == 0)
+    return ctemplate::TemplateString(*hit->second);
+  std::lock_guard<std::mutex> hold(mu);
+  auto it = interned->find(name);
+  if (it == interned->end()) {
+    it = interned->emplace(name, StaticTemplateString()).first;
+    it->second.do_not_use_directly_.ptr_ = it->first.c_str();
+    it->second.do_not_use_directly_.length_ = it->first.size();
+    it->second.do_not_use_directly_.id_ = 0;
+    ctemplate::StaticTemplateStringInitializer init(&it->second);
+  }
+  cache[name] = &it->second;
+  return ctemplate::TemplateString(it->second);
 }
 
 am_tpl *am_tpl_new(const char *dir) {
@@ -61,11 +97,11 @@ void am_tpl_dict_free(am_tpl_dict *dict) {
 }
 
 void am_tpl_set(am_tpl_dict *dict, const char *key, const char *value) {
-  D(dict)->SetValue(key, value ? value : "");
+  D(dict)->SetValue(key_of(key), value ? value : "");
 }
 
 void am_tpl_set_int(am_tpl_dict *dict, const char *key, long value) {
-  D(dict)->SetIntValue(key, value);
+  D(dict)->SetIntValue(key_of(key), value);
 }
 
 void am_tpl_setf(am_tpl_dict *dict, const char *key, const char *fmt, ...) {
@@ -79,32 +115,33 @@ void am_tpl_setf(am_tpl_dict *dict, const char *key, const char *fmt, ...) {
   if (n < 0)
     return;
   if ((size_t)n < sizeof(small)) {
-    D(dict)->SetValue(key, ctemplate::TemplateString(small, (size_t)n));
+    D(dict)->SetValue(key_of(key), ctemplate::TemplateString(small, (size_t)n));
     return;
   }
   std::string big((size_t)n + 1, '\0');
   va_start(ap, fmt);
   vsnprintf(&big[0], big.size(), fmt, ap);
   va_end(ap);
-  D(dict)->SetValue(key, ctemplate::TemplateString(big.data(), (size_t)n));
+  D(dict)->SetValue(key_of(key),
+                    ctemplate::TemplateString(big.data(), (size_t)n));
 }
 
 am_tpl_dict *am_tpl_section(am_tpl_dict *dict, const char *name) {
-  return C(D(dict)->AddSectionDictionary(name));
+  return C(D(dict)->AddSectionDictionary(key_of(name)));
 }
 
 void am_tpl_show(am_tpl_dict *dict, const char *name) {
-  D(dict)->ShowSection(name);
+  D(dict)->ShowSection(key_of(name));
 }
 
 void am_tpl_show_if(am_tpl_dict *dict, const char *name, int on) {
   if (on)
-    D(dict)->ShowSection(name);
+    D(dict)->ShowSection(key_of(name));
 }
 
 am_tpl_dict *am_tpl_include(am_tpl_dict *dict, const char *name,
                             const char *file) {
-  TemplateDictionary *inc = D(dict)->AddIncludeDictionary(name);
+  TemplateDictionary *inc = D(dict)->AddIncludeDictionary(key_of(name));
 
   inc->SetFilename(file);
   return C(inc);
