@@ -7,6 +7,7 @@
 #include "registry/registry.h"
 #include "report/report.h"
 #include "scan/scan.h"
+#include "util/buf.h"
 #include "util/err.h"
 #include "util/platform.h"
 #include "util/strmap.h"
@@ -170,14 +171,15 @@ int am_report_context_parse(const char *name);
 const char *am_report_status_name(am_image_status status);
 int am_report_status_parse(const char *name);
 
-/* One source's scan document and one image's resolve entry (DESIGN.md). */
-json_t *am_report_scan_json(const am_scan *scan);
-json_t *am_report_image_json(const am_image *img);
-
-/* The analysis part of data.json (docs/data-json.md). */
+/* The analysis part of data.json (docs/data-json.md), as a tree. NULL
+ * when memory runs out. */
 json_t *am_model_analysis_json(const am_model *m);
 
-/* The whole data.json document. */
-json_t *am_model_data_json(const am_model *m);
+/*
+ * Append the whole data.json document to `out`, two-space indented as
+ * docs/data-json.md shows it. Returns 0, AM_ENOMEM, or AM_EINVALID when a
+ * platform name is not UTF-8.
+ */
+int am_model_data_write(const am_model *m, am_buf *out);
 
 #endif

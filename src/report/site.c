@@ -181,11 +181,6 @@ static json_t *load_previous(const char *out_dir) {
   return doc;
 }
 
-static int write_json(am_site *site, const char *rel, const char *text,
-                      am_err *err) {
-  return am_site_write(site, rel, text, strlen(text), err);
-}
-
 /* Every page and file rendered from the model. A failure stops the run;
  * the half-written folder is removed and the old site stays. */
 static int render_all(am_render *r, am_err *err) {
@@ -211,8 +206,7 @@ int am_report_write(const am_scan *scans, size_t nscans, const am_image *images,
   am_render r;
   am_tpl *tpl = NULL;
   json_t *previous = NULL;
-  json_t *data = NULL;
-  char *text = NULL;
+  am_buf data;
   char *hist_rel = NULL;
   char now[32];
   int rc = AM_OK;
@@ -221,6 +215,7 @@ int am_report_write(const am_scan *scans, size_t nscans, const am_image *images,
   memset(&site, 0, sizeof(site));
   memset(&h, 0, sizeof(h));
   memset(&r, 0, sizeof(r));
+  am_buf_init(&data, AM_DATA_MAX);
   if (opts.out_dir == NULL)
     opts.out_dir = "site";
   if (opts.templates_dir == NULL)
@@ -263,10 +258,12 @@ int am_report_write(const am_scan *scans, size_t nscans, const am_image *images,
   }
 
   /* Render into a new folder beside the old site. */
-  data = am_model_data_json(&m);
-  text = data ? json_dumps(data, JSON_INDENT(2)) : NULL;
-  if (text == NULL) {
-    rc = am_err_set(err, AM_ENOMEM, "data.json: out of memory");
+  if ((rc = am_model_data_write(&m, &data)) != AM_OK) {
+    rc = am_err_set(err, rc,
+                    rc == AM_ENOMEM    ? "data.json: out of memory"
+                    : rc == AM_ETOOBIG ? "data.json: bigger than 256 MiB"
+                                       : "data.json: a platform name is not "
+                                         "UTF-8");
     goto done;
   }
   if ((tpl = am_tpl_new(opts.templates_dir)) == NULL) {
@@ -280,10 +277,12 @@ int am_report_write(const am_scan *scans, size_t nscans, const am_image *images,
   r.site = &site;
   r.opts = &opts;
   r.title = opts.title ? opts.title : "archmatrix";
-  r.data_text = text;
-  if ((rc = write_json(&site, "data.json", text, err)) != AM_OK ||
+  r.data_text = data.data;
+  if ((rc = am_site_write(&site, "data.json", data.data, data.len, err)) !=
+          AM_OK ||
       (rc = history_copy(&site, &h, opts.out_dir, err)) != AM_OK ||
-      (rc = write_json(&site, hist_rel, text, err)) != AM_OK ||
+      (rc = am_site_write(&site, hist_rel, data.data, data.len, err)) !=
+          AM_OK ||
       (rc = render_all(&r, err)) != AM_OK ||
       (rc = copy_assets(&site, opts.assets_dir, err)) != AM_OK)
     goto done;
@@ -296,9 +295,8 @@ int am_report_write(const am_scan *scans, size_t nscans, const am_image *images,
 done:
   am_site_abort(&site);
   am_tpl_free(tpl);
-  free(text);
+  am_buf_free(&data);
   free(hist_rel);
-  json_decref(data);
   json_decref(previous);
   history_free(&h);
   am_model_free(&m);
