@@ -152,20 +152,43 @@ done:
   return rc;
 }
 
-/* Create the folders above `path` inside the site. */
-static int make_parents(const char *path) {
-  char *copy = am_strdup(path);
-  int rc = 0;
+/* Create the folders of `relpath` inside the site, each once per run: a
+ * mkdir of every component for every page was five failing system calls
+ * per file. Called with the temporary-folder lock held. */
+static int make_parents(am_site *site, const char *relpath) {
+  char *dir = am_strdup(relpath);
+  char *slash = dir ? strrchr(dir, '/') : NULL;
+  int rc = AM_OK;
 
-  if (copy == NULL)
-    return -1;
-  for (char *p = strchr(copy + 1, '/'); p != NULL; p = strchr(p + 1, '/')) {
-    *p = '\0';
-    if (mkdir(copy, 0755) != 0 && errno != EEXIST)
-      rc = -1;
-    *p = '/';
+  if (dir == NULL)
+    return AM_ENOMEM;
+  if (slash == NULL || am_strv_contains(&site->dirs, dir)) {
+    free(dir);
+    return AM_OK;
   }
-  free(copy);
+  *slash = '\0';
+  if (!am_strv_contains(&site->dirs, dir)) {
+    for (char *p = dir;; p++) {
+      if (*p == '/' || *p == '\0') {
+        char saved = *p;
+        char *path = NULL;
+
+        *p = '\0';
+        path = am_asprintf("%s/%s", site->tmp, dir);
+        if (path == NULL)
+          rc = AM_ENOMEM;
+        else if (mkdir(path, 0755) != 0 && errno != EEXIST)
+          rc = AM_EIO;
+        free(path);
+        *p = saved;
+        if (rc != AM_OK || saved == '\0')
+          break;
+      }
+    }
+    if (rc == AM_OK)
+      rc = am_strv_push(&site->dirs, dir);
+  }
+  free(dir);
   return rc;
 }
 
@@ -182,9 +205,21 @@ static bool safe_relpath(const char *rel) {
   return true;
 }
 
-/* am_site_write, with the temporary-folder lock held by the caller. */
-static int site_write(am_site *site, const char *relpath, const void *data,
-                      size_t len, am_err *err) {
+/* Create `relpath` (at `path`) in the new site, its descriptor in *fd. */
+static int create_file(int *fd, am_site *site, const char *relpath,
+                       const char *path, am_err *err) {
+  int rc = make_parents(site, relpath);
+
+  if (rc == AM_ENOMEM)
+    return am_err_set(err, AM_ENOMEM, "out of memory");
+  if (rc != AM_OK ||
+      (*fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644)) < 0)
+    return am_err_set(err, AM_EIO, "%s: %s", path, strerror(errno));
+  return AM_OK;
+}
+
+int am_site_write(am_site *site, const char *relpath, const void *data,
+                  size_t len, am_err *err) {
   char *path = NULL;
   int fd = -1;
   int rc = AM_OK;
@@ -195,11 +230,17 @@ static int site_write(am_site *site, const char *relpath, const void *data,
   path = am_asprintf("%s/%s", site->tmp, relpath);
   if (path == NULL)
     return am_err_set(err, AM_ENOMEM, "out of memory");
-  if (make_parents(path) != 0 ||
-      (fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644)) < 0) {
-    rc = am_err_set(err, AM_EIO, "%s: %s", path, strerror(errno));
+
+  /* Files are created under the temporary-folder lock, which an interrupt
+   * takes and keeps while it removes the folder: nothing is created in it
+   * afterwards. Writing needs no lock (a file removed meanwhile takes the
+   * bytes and goes), so pages rendered on several threads are written at
+   * the same time. */
+  am_tmpdir_lock();
+  rc = create_file(&fd, site, relpath, path, err);
+  am_tmpdir_unlock();
+  if (rc != AM_OK)
     goto done;
-  }
   while (len > 0) {
     ssize_t n = write(fd, p, len);
 
@@ -214,26 +255,16 @@ static int site_write(am_site *site, const char *relpath, const void *data,
   }
   /* No fsync per file: am_site_commit flushes the whole folder once,
    * before the rename that publishes it. */
+  am_tmpdir_lock();
   site->nfiles++;
   if (site->on_file != NULL && site->on_file(relpath, site->on_file_ud) != 0)
     rc = am_err_set(err, AM_ERROR, "site writing abandoned after %s", relpath);
+  am_tmpdir_unlock();
 
 done:
   if (fd >= 0)
     close(fd);
   free(path);
-  return rc;
-}
-
-int am_site_write(am_site *site, const char *relpath, const void *data,
-                  size_t len, am_err *err) {
-  int rc;
-
-  /* An interrupt waits for the file being written, then removes the
-   * folder: nothing is created in it afterwards. */
-  am_tmpdir_lock();
-  rc = site_write(site, relpath, data, len, err);
-  am_tmpdir_unlock();
   return rc;
 }
 
@@ -344,6 +375,7 @@ int am_site_commit(am_site *site, am_err *err) {
     am_tmpdir_forget(site->tmp);
     free(site->tmp);
     site->tmp = NULL;
+    am_strv_free(&site->dirs);
   }
   return rc;
 }
@@ -357,5 +389,6 @@ void am_site_abort(am_site *site) {
   }
   free(site->tmp);
   free(site->final);
+  am_strv_free(&site->dirs);
   memset(site, 0, sizeof(*site));
 }

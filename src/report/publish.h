@@ -6,6 +6,7 @@
 
 #include "report/report.h"
 #include "util/err.h"
+#include "util/strv.h"
 
 #include <stddef.h>
 
@@ -16,6 +17,7 @@ typedef struct am_site {
   int (*on_file)(const char *relpath, void *ud);
   void *on_file_ud;
   size_t nfiles;
+  am_strv dirs; /* folders made inside tmp, relative to it */
 } am_site;
 
 /*
@@ -27,7 +29,8 @@ typedef struct am_site {
 int am_site_begin(am_site *site, const char *out_dir,
                   const am_report_opts *opts, am_err *err);
 
-/* Write `len` bytes to `relpath` inside the new site, creating folders. */
+/* Write `len` bytes to `relpath` inside the new site, creating folders.
+ * Safe to call from several threads at once. */
 int am_site_write(am_site *site, const char *relpath, const void *data,
                   size_t len, am_err *err);
 

@@ -58,6 +58,18 @@ char *am_render_badge_file(const char *platform);
 void am_render_groups(const am_render *r, am_tpl_dict *d, size_t col,
                       size_t limit, const char *root);
 
+/*
+ * The image pages, rendered on every CPU: am_render_pages_start starts
+ * threads that render them while the caller writes the other pages, and
+ * am_render_pages_finish has the caller join in until all are written, then
+ * waits for the threads and frees `p`. With `abandon` (the caller failed)
+ * the threads stop after their current page and nothing is reported;
+ * otherwise the first failure is returned in `err`.
+ */
+typedef struct am_render_pages am_render_pages;
+int am_render_pages_start(am_render_pages **p, const am_render *r);
+int am_render_pages_finish(am_render_pages *p, bool abandon, am_err *err);
+
 /* The renderers. */
 int am_render_index(const am_render *r, am_err *err);
 int am_render_images(const am_render *r, am_err *err);

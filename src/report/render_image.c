@@ -3,8 +3,16 @@
  * registry answer, each platform's state, base and digest. */
 #include "report/render.h"
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+/* Threads rendering image pages besides the caller, at most. */
+#define AM_RENDER_THREADS_MAX 8
+/* A site with fewer pages than this per thread is rendered on one. */
+#define AM_RENDER_ROWS_PER_THREAD 256
 
 /* Link a base image to its own page when it has one. */
 static void set_base(const am_render *r, am_tpl_dict *d, const char *base) {
@@ -207,10 +215,83 @@ static int render_one(const am_render *r, const am_row *row, am_err *err) {
   return rc;
 }
 
-int am_render_images(const am_render *r, am_err *err) {
+/* The image pages being rendered: each thread takes the next row until
+ * none is left or one of them has failed. */
+struct am_render_pages {
+  const am_render *r;
+  atomic_size_t next;
+  atomic_int failed;
+  am_err err; /* the first failure */
+  pthread_t threads[AM_RENDER_THREADS_MAX];
+  size_t nthreads;
+};
+
+static void *render_rows(void *ud) {
+  am_render_pages *p = ud;
+  am_err err;
+
+  am_err_clear(&err);
+  while (!atomic_load(&p->failed)) {
+    size_t i = atomic_fetch_add(&p->next, 1);
+
+    if (i >= p->r->m->nrows)
+      break;
+    if (render_one(p->r, &p->r->m->rows[i], &err) != AM_OK) {
+      if (atomic_exchange(&p->failed, 1) == 0)
+        p->err = err;
+      break;
+    }
+  }
+  return NULL;
+}
+
+int am_render_pages_start(am_render_pages **out, const am_render *r) {
+  am_render_pages *p = calloc(1, sizeof(*p));
+  long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+  size_t want = cpus > 1 ? (size_t)cpus - 1 : 0;
+
+  *out = p;
+  if (p == NULL)
+    return AM_ENOMEM;
+  p->r = r;
+  atomic_init(&p->next, 0);
+  atomic_init(&p->failed, 0);
+  am_err_clear(&p->err);
+  if (want > AM_RENDER_THREADS_MAX)
+    want = AM_RENDER_THREADS_MAX;
+  if (want > r->m->nrows / AM_RENDER_ROWS_PER_THREAD)
+    want = r->m->nrows / AM_RENDER_ROWS_PER_THREAD;
+  /* A thread that cannot start leaves its share to the others. */
+  while (p->nthreads < want &&
+         pthread_create(&p->threads[p->nthreads], NULL, render_rows, p) == 0)
+    p->nthreads++;
+  return AM_OK;
+}
+
+int am_render_pages_finish(am_render_pages *p, bool abandon, am_err *err) {
   int rc = AM_OK;
 
-  for (size_t i = 0; rc == AM_OK && i < r->m->nrows; i++)
-    rc = render_one(r, &r->m->rows[i], err);
+  if (p == NULL)
+    return AM_OK;
+  if (abandon)
+    atomic_store(&p->failed, 1);
+  else
+    render_rows(p);
+  for (size_t i = 0; i < p->nthreads; i++)
+    pthread_join(p->threads[i], NULL);
+  if (!abandon && atomic_load(&p->failed)) {
+    if (err != NULL)
+      *err = p->err;
+    rc = p->err.code ? p->err.code : AM_ERROR;
+  }
+  free(p);
   return rc;
+}
+
+int am_render_images(const am_render *r, am_err *err) {
+  am_render_pages *p = NULL;
+
+  if (am_render_pages_start(&p, r) != AM_OK)
+    return am_err_set(err, AM_ENOMEM, "out of memory");
+  return am_render_pages_finish(p, false, err);
 }

@@ -184,17 +184,24 @@ static json_t *load_previous(const char *out_dir) {
 /* Every page and file rendered from the model. A failure stops the run;
  * the half-written folder is removed and the old site stays. */
 static int render_all(am_render *r, am_err *err) {
+  am_render_pages *pages = NULL;
   int rc = AM_OK;
 
+  /* The image pages (most of the site) go to other threads first. */
+  if (am_render_pages_start(&pages, r) != AM_OK) {
+    am_render_pages_finish(pages, true, NULL);
+    return am_err_set(err, AM_ENOMEM, "out of memory");
+  }
   if ((rc = am_render_index(r, err)) != AM_OK ||
-      (rc = am_render_images(r, err)) != AM_OK ||
       (rc = am_render_platforms(r, err)) != AM_OK ||
       (rc = am_render_trend(r, err)) != AM_OK ||
       (rc = am_render_csv(r, err)) != AM_OK ||
       (rc = am_render_summary(r, err)) != AM_OK ||
-      (rc = am_render_badges(r, err)) != AM_OK)
+      (rc = am_render_badges(r, err)) != AM_OK) {
+    am_render_pages_finish(pages, true, NULL);
     return rc;
-  return AM_OK;
+  }
+  return am_render_pages_finish(pages, false, err);
 }
 
 int am_report_write(const am_scan *scans, size_t nscans, const am_image *images,
