@@ -100,6 +100,23 @@ static void print_scan_table(const am_scan *scan) {
   }
 }
 
+/* The scan as JSON on stdout, written without building a jansson tree. */
+static int print_scan_json(const am_scan *scan) {
+  am_buf text;
+  int rc = AM_EXIT_OK;
+
+  am_buf_init(&text, 0);
+  if (am_scan_write_json(scan, &text, 2) != AM_OK ||
+      am_buf_append(&text, "\n", 1) != AM_OK) {
+    am_cli_error("out of memory writing JSON");
+    rc = AM_EXIT_FAILURE;
+  } else if (fwrite(text.data, 1, text.len, stdout) != text.len) {
+    rc = AM_EXIT_FAILURE;
+  }
+  am_buf_free(&text);
+  return rc;
+}
+
 int am_cmd_scan(am_cli *cli) {
   am_scan scan = {0};
   am_err err;
@@ -119,7 +136,7 @@ int am_cmd_scan(am_cli *cli) {
     goto done;
   }
   if (am_cli_format(cli) == AM_FORMAT_JSON)
-    rc = am_cli_print_json(am_scan_to_json(&scan));
+    rc = print_scan_json(&scan);
   else
     print_scan_table(&scan);
 

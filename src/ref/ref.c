@@ -165,6 +165,19 @@ static bool has_upper(const char *s, size_t n) {
   return false;
 }
 
+/* Copy `s` into `out` of `size` bytes, cut to fit, as "%s" would be. */
+static size_t copy_bounded(char *out, size_t size, const char *s) {
+  size_t n = strlen(s);
+
+  if (size == 0)
+    return 0;
+  if (n >= size)
+    n = size - 1;
+  memcpy(out, s, n);
+  out[n] = '\0';
+  return n;
+}
+
 /* Split "name[:tag][@digest]" into its parts, copying into `ref`. */
 static int split_tag_digest(const char *s, char *name, am_ref *ref,
                             am_err *err) {
@@ -176,7 +189,7 @@ static int split_tag_digest(const char *s, char *name, am_ref *ref,
   if (at != NULL) {
     if (strlen(at + 1) > AM_REF_DIGEST_MAX || !valid_digest(at + 1))
       return am_err_set(err, AM_EINVALID, "invalid digest in '%s'", s);
-    snprintf(ref->digest, sizeof(ref->digest), "%s", at + 1);
+    copy_bounded(ref->digest, sizeof(ref->digest), at + 1);
   }
   if (name_len > 2 * AM_REF_NAME_MAX + AM_REF_TAG_MAX)
     return am_err_set(err, AM_EINVALID,
@@ -189,7 +202,7 @@ static int split_tag_digest(const char *s, char *name, am_ref *ref,
   if (colon != NULL) {
     if (!valid_tag(colon + 1))
       return am_err_set(err, AM_EINVALID, "invalid tag in '%s'", s);
-    snprintf(ref->tag, sizeof(ref->tag), "%s", colon + 1);
+    copy_bounded(ref->tag, sizeof(ref->tag), colon + 1);
     name[colon - name] = '\0';
   }
   return AM_OK;
@@ -268,10 +281,21 @@ void am_ref_format_name(const am_ref *ref, char *out, size_t size) {
   snprintf(out, size, "%s/%s", ref->domain, ref->path);
 }
 
+/* Formatting is on the scan's hot path (every image named, every build):
+ * the parts are copied, not printed. */
 void am_ref_format(const am_ref *ref, char *out, size_t size) {
-  snprintf(out, size, "%s/%s%s%s%s%s", ref->domain, ref->path,
-           ref->tag[0] ? ":" : "", ref->tag, ref->digest[0] ? "@" : "",
-           ref->digest);
+  const char *parts[6] = {ref->domain, "/",
+                          ref->path,   ref->tag[0] ? ":" : "",
+                          ref->tag,    ref->digest[0] ? "@" : ""};
+  size_t n = 0;
+
+  if (size == 0)
+    return;
+  out[0] = '\0';
+  for (size_t i = 0; i < 6 && n + 1 < size; i++)
+    n += copy_bounded(out + n, size - n, parts[i]);
+  if (n + 1 < size)
+    copy_bounded(out + n, size - n, ref->digest);
 }
 
 int am_ref_normalize(const char *in, char *out, size_t size, am_err *err) {

@@ -6,6 +6,7 @@
 
 #include "ref/ref.h"
 #include "util/log.h"
+#include "util/strmap.h"
 #include "util/strv.h"
 
 #include <ctype.h>
@@ -509,9 +510,11 @@ typedef struct eval {
   scan_env env;
   stage *stages;
   size_t nstages;
-  am_strv names; /* every stage name in the file, lowercased */
-  size_t *nrefs; /* references this file added, over all builds */
-  bool stopped;  /* a cap was reached: the rest of the file is skipped */
+  am_strv names;   /* every stage name in the file, lowercased */
+  size_t *nrefs;   /* references this file added, over all builds */
+  am_strmap *seen; /* ref_key of every reference this file added */
+  am_strv *keys;   /* the strings `seen` holds */
+  bool stopped;    /* a cap was reached: the rest of the file is skipped */
 } eval;
 
 static bool lines_changed(const eval *ev, const df_inst *in) {
@@ -530,9 +533,59 @@ static char *lowercase_dup(const char *s) {
   return out;
 }
 
-/* Add a reference unless the file has already named too many. */
+/* Append the decimal digits of `v`. */
+static int append_int(am_buf *b, long v) {
+  char digits[24];
+  char *d = digits + sizeof(digits);
+  unsigned long u = v < 0 ? 0ul - (unsigned long)v : (unsigned long)v;
+
+  do {
+    *--d = (char)('0' + u % 10);
+    u /= 10;
+  } while (u > 0);
+  if (v < 0)
+    *--d = '-';
+  return am_buf_append(b, d, (size_t)(digits + sizeof(digits) - d));
+}
+
+/* What tells two references of one file apart: line, context, platform
+ * and the raw text (the image is a function of it). Owned by the caller;
+ * NULL when memory runs out. */
+static char *ref_key(int line, am_context ctx, const char *platform,
+                     const char *raw) {
+  am_buf key;
+  size_t plen = platform ? strlen(platform) : 0;
+  int rc;
+
+  am_buf_init(&key, 0);
+  rc = append_int(&key, line);
+  rc = rc ? rc : am_buf_append(&key, " ", 1);
+  rc = rc ? rc : append_int(&key, (long)ctx);
+  /* The platform's length keeps "a b" + "c" apart from "a" + "b c". */
+  rc = rc ? rc : am_buf_append(&key, platform ? " p" : " n", 2);
+  rc = rc ? rc : append_int(&key, (long)plen);
+  rc = rc ? rc : am_buf_append(&key, " ", 1);
+  rc = rc ? rc : am_buf_append(&key, platform ? platform : "", plen);
+  rc = rc ? rc : am_buf_puts(&key, raw);
+  if (rc != AM_OK) {
+    am_buf_free(&key);
+    return NULL;
+  }
+  return am_buf_detach(&key);
+}
+
+/*
+ * Add a reference unless the file has already named too many. Each build
+ * of the file names its images again; an entry this file already added is
+ * not added twice (am_scan_sort would keep only one), but still counts
+ * towards the cap, as it always has.
+ */
 static int emit_image(eval *ev, const char *raw, int line, am_context ctx,
                       const char *platform) {
+  char *key = NULL;
+  size_t found = 0;
+  int rc;
+
   if (*ev->nrefs >= AM_SCAN_REFS_PER_FILE) {
     if (*ev->nrefs == AM_SCAN_REFS_PER_FILE) {
       (*ev->nrefs)++;
@@ -542,6 +595,16 @@ static int emit_image(eval *ev, const char *raw, int line, am_context ctx,
     return AM_OK;
   }
   (*ev->nrefs)++;
+  if ((key = ref_key(line, ctx, platform, raw)) == NULL)
+    return AM_ENOMEM;
+  if (am_strmap_get(ev->seen, key, &found)) {
+    free(key);
+    return AM_OK;
+  }
+  if ((rc = am_strv_push_owned(ev->keys, key)) != AM_OK ||
+      (rc = am_strmap_add(ev->seen, ev->keys->v[ev->keys->len - 1], 0)) !=
+          AM_OK)
+    return rc;
   return scan_add_image(ev->scan, raw, ev->path, line, ctx, platform);
 }
 
@@ -549,21 +612,17 @@ static int emit_image(eval *ev, const char *raw, int line, am_context ctx,
 static int set_platform_args(eval *ev) {
   const am_platform *p = &ev->b->plat;
   char plat[AM_PLATFORM_STR_MAX];
-  static const char *const prefixes[] = {"TARGET", "BUILD"};
+  static const char *const names[2][4] = {
+      {"TARGETPLATFORM", "TARGETOS", "TARGETARCH", "TARGETVARIANT"},
+      {"BUILDPLATFORM", "BUILDOS", "BUILDARCH", "BUILDVARIANT"}};
   int rc = AM_OK;
 
   am_platform_format(p, false, plat, sizeof(plat));
   for (size_t i = 0; i < 2 && rc == AM_OK; i++) {
-    char name[32];
-
-    snprintf(name, sizeof(name), "%sPLATFORM", prefixes[i]);
-    rc = scan_env_set(&ev->env, name, plat, true);
-    snprintf(name, sizeof(name), "%sOS", prefixes[i]);
-    rc = rc ? rc : scan_env_set(&ev->env, name, p->os, true);
-    snprintf(name, sizeof(name), "%sARCH", prefixes[i]);
-    rc = rc ? rc : scan_env_set(&ev->env, name, p->arch, true);
-    snprintf(name, sizeof(name), "%sVARIANT", prefixes[i]);
-    rc = rc ? rc : scan_env_set(&ev->env, name, p->variant, true);
+    rc = scan_env_set(&ev->env, names[i][0], plat, true);
+    rc = rc ? rc : scan_env_set(&ev->env, names[i][1], p->os, true);
+    rc = rc ? rc : scan_env_set(&ev->env, names[i][2], p->arch, true);
+    rc = rc ? rc : scan_env_set(&ev->env, names[i][3], p->variant, true);
   }
   return rc;
 }
@@ -1111,18 +1170,32 @@ static int k8s_transform(const char *text, size_t len, const scan_build *b,
   return *out ? AM_OK : AM_ENOMEM;
 }
 
+/*
+ * Each build of the file is evaluated on its own text: the kubernetes
+ * conventions edit it per platform. A build whose text is the same as the
+ * one before reuses that parse (most builds of most files), which also adds
+ * the same parse errors only once; am_scan_sort would drop the copies.
+ */
 int scan_dockerfile(am_scan *scan, const char *path, const char *text,
                     size_t len, scan_df_opts *opts) {
   size_t nrefs = 0;
+  am_strmap seen = {0};
+  am_strv keys = {0};
+  df_file f = {0};
+  am_strv names = {0};
+  char *parsed = NULL; /* the text `f` was parsed from, when edited */
+  size_t plen = 0;
+  bool have = false;
   int rc = AM_OK;
 
   for (size_t i = 0; i < opts->nbuilds && rc == AM_OK; i++) {
-    df_file f = {0};
     eval ev = {0};
     char *edited = NULL;
     size_t elen = 0;
     unsigned char *changed = NULL;
     size_t nchanged = 0;
+    const char *t = text;
+    size_t tlen = len;
 
     ev.scan = scan;
     ev.path = path;
@@ -1130,6 +1203,8 @@ int scan_dockerfile(am_scan *scan, const char *path, const char *text,
     ev.b = &opts->builds[i];
     ev.f = &f;
     ev.nrefs = &nrefs;
+    ev.seen = &seen;
+    ev.keys = &keys;
     if (opts->k8s) {
       rc = k8s_transform(text, len, ev.b, &edited, &elen, &changed, &nchanged);
       if (rc == AM_ETOOBIG) {
@@ -1141,20 +1216,39 @@ int scan_dockerfile(am_scan *scan, const char *path, const char *text,
         break;
       ev.changed = changed;
       ev.nchanged = nchanged;
+      t = edited;
+      tlen = elen;
     }
-    rc = df_parse(&f, edited ? edited : text, edited ? elen : len, scan, path);
+    if (!have || tlen != plen || memcmp(t, parsed ? parsed : text, tlen) != 0) {
+      df_free(&f);
+      am_strv_free(&names);
+      free(parsed);
+      parsed = NULL;
+      have = false;
+      rc = df_parse(&f, t, tlen, scan, path);
+      if (rc == AM_OK)
+        rc = collect_names(&f, &names);
+      if (rc == AM_OK) {
+        have = true;
+        plen = tlen;
+        parsed = edited;
+        edited = NULL;
+      }
+    }
     if (rc == AM_OK && f.syntax != NULL && i == 0)
       rc = emit_image(&ev, f.syntax, f.syntax_line, AM_CTX_SYNTAX, NULL);
-    if (rc == AM_OK)
-      rc = collect_names(&f, &ev.names);
+    ev.names = names;
     if (rc == AM_OK)
       rc = eval_build(&ev);
     scan_env_free(&ev.env);
     free_stages(&ev);
-    am_strv_free(&ev.names);
-    df_free(&f);
     free(edited);
     free(changed);
   }
+  df_free(&f);
+  am_strv_free(&names);
+  free(parsed);
+  am_strmap_free(&seen);
+  am_strv_free(&keys);
   return rc;
 }

@@ -6,6 +6,7 @@
 #include "ref/ref.h"
 #include "scan/scan_int.h"
 #include "source/source.h"
+#include "util/jsonw.h"
 #include "util/log.h"
 
 #include <jansson.h>
@@ -71,6 +72,16 @@ static char *dup_utf8(const char *s) {
 
   if (s == NULL)
     return NULL;
+  /* Nearly every string is ASCII: one pass, one copy. */
+  while (p[len] != '\0' && p[len] < 0x80)
+    len++;
+  if (p[len] == '\0') {
+    out = malloc(len + 1);
+    if (out != NULL)
+      memcpy(out, s, len + 1);
+    return out;
+  }
+  len = 0;
   for (size_t i = 0; p[i];) {
     size_t n = utf8_seq_len(p + i);
 
@@ -335,104 +346,107 @@ void am_scan_sort(am_scan *scan) {
 
 /* ---- JSON ---- */
 
-/* Set a key, taking the value's reference; false when anything is NULL
- * or refused. */
-static bool put(json_t *obj, const char *key, json_t *value) {
-  return value != NULL && json_object_set_new(obj, key, value) == 0;
-}
+/* The document is written straight from the scan, laid out as json_dumps
+ * with JSON_INDENT(2) lays out the same tree (util/jsonw.h): printing a
+ * jansson tree of a large repository's scan cost more than reading it. */
 
-static json_t *str_or_null(const char *s) {
-  return s ? json_string(s) : json_null();
-}
-
-static json_t *ref_to_json(const am_reference *r) {
-  json_t *o = json_object();
-
-  if (o == NULL || !put(o, "image", json_string(r->image)) ||
-      !put(o, "raw", json_string(r->raw)) ||
-      !put(o, "path", json_string(r->path)) ||
-      !put(o, "line", json_integer(r->line)) ||
-      !put(o, "context", json_string(am_context_name(r->context))) ||
-      (r->platform && !put(o, "platform", json_string(r->platform)))) {
-    json_decref(o);
-    return NULL;
+static void write_ref(am_jsonw *w, const am_reference *r) {
+  am_jsonw_object(w);
+  am_jsonw_key(w, "image");
+  am_jsonw_str(w, r->image);
+  am_jsonw_key(w, "raw");
+  am_jsonw_str(w, r->raw);
+  am_jsonw_key(w, "path");
+  am_jsonw_str(w, r->path);
+  am_jsonw_key_int(w, "line", r->line);
+  am_jsonw_key(w, "context");
+  am_jsonw_str(w, am_context_name(r->context));
+  if (r->platform) {
+    am_jsonw_key(w, "platform");
+    am_jsonw_str(w, r->platform);
   }
-  return o;
+  am_jsonw_end_object(w);
 }
 
-static json_t *target_to_json(const am_target *t) {
-  json_t *o = json_object();
-  json_t *declared = json_array();
-  json_t *bases = json_object();
-  bool ok = o && declared && bases;
-
-  for (size_t i = 0; ok && i < t->declared.len; i++)
-    ok = json_array_append_new(declared, json_string(t->declared.v[i])) == 0;
-  for (size_t i = 0; ok && i < t->nbases; i++)
-    ok = put(bases, t->bases[i].platform, json_string(t->bases[i].image));
-  ok = ok && put(o, "image", json_string(t->image)) &&
-       put(o, "dir", json_string(t->dir)) && put(o, "declared", declared);
-  declared = NULL;
-  ok = ok && put(o, "bases", bases);
-  bases = NULL;
-  if (!ok) {
-    json_decref(o);
-    json_decref(declared);
-    json_decref(bases);
-    return NULL;
+static void write_target(am_jsonw *w, const am_target *t) {
+  am_jsonw_object(w);
+  am_jsonw_key(w, "image");
+  am_jsonw_str(w, t->image);
+  am_jsonw_key(w, "dir");
+  am_jsonw_str(w, t->dir);
+  am_jsonw_key(w, "declared");
+  am_jsonw_array(w);
+  for (size_t i = 0; i < t->declared.len; i++)
+    am_jsonw_str(w, t->declared.v[i]);
+  am_jsonw_end_array(w);
+  am_jsonw_key(w, "bases");
+  am_jsonw_object(w);
+  for (size_t i = 0; i < t->nbases; i++) {
+    am_jsonw_key(w, t->bases[i].platform);
+    am_jsonw_str(w, t->bases[i].image);
   }
-  return o;
+  am_jsonw_end_object(w);
+  am_jsonw_end_object(w);
 }
 
-static json_t *unresolved_to_json(const am_unresolved *u) {
-  json_t *o = json_object();
+static void write_unresolved(am_jsonw *w, const am_unresolved *u) {
+  am_jsonw_object(w);
+  am_jsonw_key(w, "path");
+  am_jsonw_str(w, u->path);
+  am_jsonw_key_int(w, "line", u->line);
+  am_jsonw_key(w, "raw");
+  am_jsonw_str(w, u->raw);
+  am_jsonw_key(w, "reason");
+  am_jsonw_str(w, u->reason);
+  am_jsonw_end_object(w);
+}
 
-  if (o == NULL || !put(o, "path", json_string(u->path)) ||
-      !put(o, "line", json_integer(u->line)) ||
-      !put(o, "raw", json_string(u->raw)) ||
-      !put(o, "reason", json_string(u->reason))) {
-    json_decref(o);
-    return NULL;
-  }
-  return o;
+static void write_str_or_null(am_jsonw *w, const char *key, const char *s) {
+  am_jsonw_key(w, key);
+  if (s != NULL)
+    am_jsonw_str(w, s);
+  else
+    am_jsonw_null(w);
+}
+
+int am_scan_write_json(const am_scan *scan, am_buf *out, int indent) {
+  am_jsonw w;
+
+  am_jsonw_init(&w, out, indent);
+  am_jsonw_object(&w);
+  am_jsonw_key(&w, "source");
+  am_jsonw_object(&w);
+  write_str_or_null(&w, "url", scan->url);
+  write_str_or_null(&w, "commit", scan->commit);
+  am_jsonw_end_object(&w);
+  am_jsonw_key(&w, "references");
+  am_jsonw_array(&w);
+  for (size_t i = 0; i < scan->nrefs; i++)
+    write_ref(&w, &scan->refs[i]);
+  am_jsonw_end_array(&w);
+  am_jsonw_key(&w, "targets");
+  am_jsonw_array(&w);
+  for (size_t i = 0; i < scan->ntargets; i++)
+    write_target(&w, &scan->targets[i]);
+  am_jsonw_end_array(&w);
+  am_jsonw_key(&w, "unresolved");
+  am_jsonw_array(&w);
+  for (size_t i = 0; i < scan->nunresolved; i++)
+    write_unresolved(&w, &scan->unresolved[i]);
+  am_jsonw_end_array(&w);
+  am_jsonw_end_object(&w);
+  return w.rc;
 }
 
 json_t *am_scan_to_json(const am_scan *scan) {
-  json_t *root = json_object();
-  json_t *source = json_object();
-  json_t *refs = json_array();
-  json_t *targets = json_array();
-  json_t *unresolved = json_array();
-  bool ok = root && source && refs && targets && unresolved;
+  am_buf text;
+  json_t *doc = NULL;
 
-  ok = ok && put(source, "url", str_or_null(scan->url)) &&
-       put(source, "commit", str_or_null(scan->commit));
-  for (size_t i = 0; ok && i < scan->nrefs; i++)
-    ok = json_array_append_new(refs, ref_to_json(&scan->refs[i])) == 0;
-  for (size_t i = 0; ok && i < scan->ntargets; i++)
-    ok = json_array_append_new(targets, target_to_json(&scan->targets[i])) == 0;
-  for (size_t i = 0; ok && i < scan->nunresolved; i++)
-    ok = json_array_append_new(unresolved,
-                               unresolved_to_json(&scan->unresolved[i])) == 0;
-  if (ok) {
-    ok = put(root, "source", source);
-    source = NULL;
-    ok = ok && put(root, "references", refs);
-    refs = NULL;
-    ok = ok && put(root, "targets", targets);
-    targets = NULL;
-    ok = ok && put(root, "unresolved", unresolved);
-    unresolved = NULL;
-  }
-  json_decref(source);
-  json_decref(refs);
-  json_decref(targets);
-  json_decref(unresolved);
-  if (!ok) {
-    json_decref(root);
-    return NULL;
-  }
-  return root;
+  am_buf_init(&text, 0);
+  if (am_scan_write_json(scan, &text, 0) == AM_OK)
+    doc = json_loadb(text.data, text.len, 0, NULL);
+  am_buf_free(&text);
+  return doc;
 }
 
 void am_scan_free(am_scan *scan) {

@@ -4,6 +4,7 @@
 #ifndef AM_SCAN_SCAN_H
 #define AM_SCAN_SCAN_H
 
+#include "util/buf.h"
 #include "util/err.h"
 #include "util/strv.h"
 
@@ -112,6 +113,13 @@ void am_scan_sort(am_scan *scan);
 /* The `scan --format json` document (DESIGN.md). Returns a new reference,
  * or NULL when memory runs out. */
 struct json_t *am_scan_to_json(const am_scan *scan);
+
+/*
+ * Append the same document as text to `out`, `indent` spaces per level
+ * (0: one line), without building a tree. Returns 0, AM_ENOMEM, or
+ * AM_EINVALID when a string is not UTF-8 (the scan's strings always are).
+ */
+int am_scan_write_json(const am_scan *scan, am_buf *out, int indent);
 
 /* Free everything the scan holds and zero it. NULL is fine. */
 void am_scan_free(am_scan *scan);
