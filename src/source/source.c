@@ -532,7 +532,7 @@ void am_source_entry_id(const am_entry *entry, char out[AM_SOURCE_ID_SIZE]) {
 static int read_blob(am_source *src, const git_oid *oid, const char *what,
                      size_t max, char **data, size_t *len, am_err *err) {
   git_odb *odb = NULL;
-  git_blob *blob = NULL;
+  git_odb_object *obj = NULL;
   git_object_t type = GIT_OBJECT_INVALID;
   size_t size = 0;
   char *copy = NULL;
@@ -555,24 +555,26 @@ static int read_blob(am_source *src, const git_oid *oid, const char *what,
                     what, size, max);
     goto done;
   }
-  if (git_blob_lookup(&blob, src->repo, oid) != 0) {
+  /* Straight from the object database: a blob lookup would also parse it
+   * into an object and put it in the repository's cache, for one read. */
+  if (git_odb_read(&obj, odb, oid) != 0) {
     rc = am_err_set(err, AM_EIO, "%s: cannot read %s: %s", src->spec, what,
                     git_message());
     goto done;
   }
-  size = (size_t)git_blob_rawsize(blob);
+  size = git_odb_object_size(obj);
   copy = malloc(size + 1);
   if (copy == NULL) {
     rc = am_err_set(err, AM_ENOMEM, "out of memory");
     goto done;
   }
-  memcpy(copy, git_blob_rawcontent(blob), size);
+  memcpy(copy, git_odb_object_data(obj), size);
   copy[size] = '\0';
   *data = copy;
   *len = size;
 
 done:
-  git_blob_free(blob);
+  git_odb_object_free(obj);
   git_odb_free(odb);
   return rc;
 }
