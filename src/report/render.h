@@ -14,7 +14,6 @@ typedef struct am_render {
   am_site *site;
   const am_report_opts *opts;
   const char *title;
-  const char *data_text; /* data.json as written, for the history copy */
 } am_render;
 
 /*

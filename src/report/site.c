@@ -181,23 +181,49 @@ static json_t *load_previous(const char *out_dir) {
   return doc;
 }
 
-/* Every page and file rendered from the model. A failure stops the run;
- * the half-written folder is removed and the old site stays. */
-static int render_all(am_render *r, am_err *err) {
-  am_render_pages *pages = NULL;
-  int rc = AM_OK;
+/* The pages other than the image pages, and data.json with its copy in
+ * history/. */
+static int write_others(am_render *r, am_buf *data, const history *h,
+                        const char *hist_rel, am_err *err) {
+  am_site *site = r->site;
+  int rc = am_model_data_write(r->m, data);
 
-  /* The image pages (most of the site) go to other threads first. */
-  if (am_render_pages_start(&pages, r) != AM_OK) {
-    am_render_pages_finish(pages, true, NULL);
-    return am_err_set(err, AM_ENOMEM, "out of memory");
-  }
-  if ((rc = am_render_index(r, err)) != AM_OK ||
+  if (rc != AM_OK)
+    return am_err_set(err, rc,
+                      rc == AM_ENOMEM    ? "data.json: out of memory"
+                      : rc == AM_ETOOBIG ? "data.json: bigger than 256 MiB"
+                                         : "data.json: a platform name is "
+                                           "not UTF-8");
+  if ((rc = am_site_write(site, "data.json", data->data, data->len, err)) !=
+          AM_OK ||
+      (rc = history_copy(site, h, r->opts->out_dir, err)) != AM_OK ||
+      (rc = am_site_write(site, hist_rel, data->data, data->len, err)) !=
+          AM_OK ||
+      (rc = am_render_index(r, err)) != AM_OK ||
       (rc = am_render_platforms(r, err)) != AM_OK ||
       (rc = am_render_trend(r, err)) != AM_OK ||
       (rc = am_render_csv(r, err)) != AM_OK ||
       (rc = am_render_summary(r, err)) != AM_OK ||
-      (rc = am_render_badges(r, err)) != AM_OK) {
+      (rc = am_render_badges(r, err)) != AM_OK ||
+      (rc = copy_assets(site, r->opts->assets_dir, err)) != AM_OK)
+    return rc;
+  return AM_OK;
+}
+
+/* Every page and file rendered from the model: the image pages (most of
+ * the site) on other threads, the rest here meanwhile, then this thread
+ * helps with what is left. A failure stops the run; the half-written
+ * folder is removed and the old site stays. */
+static int render_all(am_render *r, am_buf *data, const history *h,
+                      const char *hist_rel, am_err *err) {
+  am_render_pages *pages = NULL;
+  int rc = AM_OK;
+
+  if (am_render_pages_start(&pages, r) != AM_OK) {
+    am_render_pages_finish(pages, true, NULL);
+    return am_err_set(err, AM_ENOMEM, "out of memory");
+  }
+  if ((rc = write_others(r, data, h, hist_rel, err)) != AM_OK) {
     am_render_pages_finish(pages, true, NULL);
     return rc;
   }
@@ -265,14 +291,6 @@ int am_report_write(const am_scan *scans, size_t nscans, const am_image *images,
   }
 
   /* Render into a new folder beside the old site. */
-  if ((rc = am_model_data_write(&m, &data)) != AM_OK) {
-    rc = am_err_set(err, rc,
-                    rc == AM_ENOMEM    ? "data.json: out of memory"
-                    : rc == AM_ETOOBIG ? "data.json: bigger than 256 MiB"
-                                       : "data.json: a platform name is not "
-                                         "UTF-8");
-    goto done;
-  }
   if ((tpl = am_tpl_new(opts.templates_dir)) == NULL) {
     rc = am_err_set(err, AM_ENOMEM, "out of memory");
     goto done;
@@ -284,14 +302,7 @@ int am_report_write(const am_scan *scans, size_t nscans, const am_image *images,
   r.site = &site;
   r.opts = &opts;
   r.title = opts.title ? opts.title : "archmatrix";
-  r.data_text = data.data;
-  if ((rc = am_site_write(&site, "data.json", data.data, data.len, err)) !=
-          AM_OK ||
-      (rc = history_copy(&site, &h, opts.out_dir, err)) != AM_OK ||
-      (rc = am_site_write(&site, hist_rel, data.data, data.len, err)) !=
-          AM_OK ||
-      (rc = render_all(&r, err)) != AM_OK ||
-      (rc = copy_assets(&site, opts.assets_dir, err)) != AM_OK)
+  if ((rc = render_all(&r, &data, &h, hist_rel, err)) != AM_OK)
     goto done;
 
   /* Publish. */

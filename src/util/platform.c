@@ -23,8 +23,15 @@ static int copy_field(char *dst, const char *src, size_t n, bool lower) {
   return 0;
 }
 
+/* Set a field, cut to fit as "%s" would be. Parsing is on every hot
+ * path of the report (each cell of each row), so no snprintf here. */
 static void set(char *field, const char *value) {
-  snprintf(field, AM_PLATFORM_FIELD_MAX, "%s", value);
+  size_t n = strlen(value);
+
+  if (n >= AM_PLATFORM_FIELD_MAX)
+    n = AM_PLATFORM_FIELD_MAX - 1;
+  memmove(field, value, n);
+  field[n] = '\0';
 }
 
 static void normalize_arm_variant(am_platform *p) {
@@ -34,8 +41,13 @@ static void normalize_arm_variant(am_platform *p) {
     set(p->variant, "v7");
   else if (isdigit((unsigned char)v[0])) {
     char tmp[AM_PLATFORM_FIELD_MAX];
+    size_t n = strlen(v);
 
-    snprintf(tmp, sizeof(tmp), "v%.*s", AM_PLATFORM_FIELD_MAX - 2, v);
+    if (n > AM_PLATFORM_FIELD_MAX - 2)
+      n = AM_PLATFORM_FIELD_MAX - 2;
+    tmp[0] = 'v';
+    memcpy(tmp + 1, v, n);
+    tmp[n + 1] = '\0';
     set(p->variant, tmp);
   }
 }
