@@ -12,12 +12,16 @@
 static int copy_field(char *dst, const char *src, size_t n, bool lower) {
   if (n >= AM_PLATFORM_FIELD_MAX)
     return -1;
+  /* ASCII tests, not <ctype.h>: a parse runs per cell of the report, and
+   * a locale lookup per character was most of its cost. */
   for (size_t i = 0; i < n; i++) {
-    unsigned char c = (unsigned char)src[i];
+    char c = src[i];
+    bool upper = c >= 'A' && c <= 'Z';
 
-    if (!isalnum(c) && c != '_' && c != '-' && c != '.')
+    if (!upper && !(c >= 'a' && c <= 'z') && !(c >= '0' && c <= '9') &&
+        c != '_' && c != '-' && c != '.')
       return -1;
-    dst[i] = lower ? (char)tolower(c) : (char)c;
+    dst[i] = lower && upper ? (char)(c - 'A' + 'a') : c;
   }
   dst[n] = '\0';
   return 0;
