@@ -141,6 +141,22 @@ bool am_jsonw_utf8(const char *s) {
   return true;
 }
 
+/* Bytes that go out as they are, with nothing to check: printable ASCII
+ * but the quote and the backslash. */
+static const unsigned char plain_byte[256] = {
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+};
+
 /* A quoted string with jansson's escapes: \\ \" \b \f \n \r \t, other
  * control characters as \u00XX; everything else as it is. */
 static void put_string(am_jsonw *w, const char *s) {
@@ -149,16 +165,21 @@ static void put_string(am_jsonw *w, const char *s) {
   bool plain = true;
 
   /* One pass checks the UTF-8 and whether anything needs escaping; most
-   * strings go out in one copy. */
-  while (*p) {
+   * strings go out in one copy. Printable ASCII other than the quote and
+   * the backslash, the common case, costs one table lookup a byte. */
+  for (;;) {
     size_t n = 1;
 
+    while (plain_byte[*p])
+      p++;
+    if (*p == '\0')
+      break;
     if (*p >= 0x80 && (n = utf8_len(p)) == 0) {
       if (w->rc == AM_OK)
         w->rc = AM_EINVALID;
       return;
     }
-    if (*p < 0x20 || *p == '"' || *p == '\\')
+    if (*p < 0x80)
       plain = false;
     p += n;
   }
