@@ -71,7 +71,6 @@ int am_render_pages_finish(am_render_pages *p, bool abandon, am_err *err);
 
 /* The renderers. */
 int am_render_index(const am_render *r, am_err *err);
-int am_render_images(const am_render *r, am_err *err);
 int am_render_platforms(const am_render *r, am_err *err);
 int am_render_trend(const am_render *r, am_err *err);
 int am_render_csv(const am_render *r, am_err *err);

@@ -287,11 +287,3 @@ int am_render_pages_finish(am_render_pages *p, bool abandon, am_err *err) {
   free(p);
   return rc;
 }
-
-int am_render_images(const am_render *r, am_err *err) {
-  am_render_pages *p = NULL;
-
-  if (am_render_pages_start(&p, r) != AM_OK)
-    return am_err_set(err, AM_ENOMEM, "out of memory");
-  return am_render_pages_finish(p, false, err);
-}
