@@ -218,6 +218,18 @@ static int create_file(int *fd, am_site *site, const char *relpath,
   return AM_OK;
 }
 
+/* Count a finished file and let the caller's hook stop the run. */
+static int file_done(am_site *site, const char *relpath, am_err *err) {
+  int rc = AM_OK;
+
+  am_tmpdir_lock();
+  site->nfiles++;
+  if (site->on_file != NULL && site->on_file(relpath, site->on_file_ud) != 0)
+    rc = am_err_set(err, AM_ERROR, "site writing abandoned after %s", relpath);
+  am_tmpdir_unlock();
+  return rc;
+}
+
 int am_site_write(am_site *site, const char *relpath, const void *data,
                   size_t len, am_err *err) {
   char *path = NULL;
@@ -255,17 +267,45 @@ int am_site_write(am_site *site, const char *relpath, const void *data,
   }
   /* No fsync per file: am_site_commit flushes the whole folder once,
    * before the rename that publishes it. */
-  am_tmpdir_lock();
-  site->nfiles++;
-  if (site->on_file != NULL && site->on_file(relpath, site->on_file_ud) != 0)
-    rc = am_err_set(err, AM_ERROR, "site writing abandoned after %s", relpath);
-  am_tmpdir_unlock();
+  rc = file_done(site, relpath, err);
 
 done:
   if (fd >= 0)
     close(fd);
   free(path);
   return rc;
+}
+
+int am_site_link(am_site *site, const char *relpath, const char *src,
+                 am_err *err) {
+  struct stat st;
+  char *path = NULL;
+  int rc = AM_OK;
+  int linked = -1;
+
+  if (!safe_relpath(relpath))
+    return am_err_set(err, AM_EINVALID, "unsafe site path %s", relpath);
+  /* Only a regular file is shared: a symbolic link planted in the old
+   * site must not reach the new one. */
+  if (lstat(src, &st) != 0)
+    return am_err_set(err, AM_EIO, "%s: %s", src, strerror(errno));
+  if (!S_ISREG(st.st_mode))
+    return am_err_set(err, AM_EIO, "%s: not a regular file", src);
+  path = am_asprintf("%s/%s", site->tmp, relpath);
+  if (path == NULL)
+    return am_err_set(err, AM_ENOMEM, "out of memory");
+  am_tmpdir_lock();
+  rc = make_parents(site, relpath);
+  if (rc == AM_OK)
+    linked = link(src, path);
+  am_tmpdir_unlock();
+  free(path);
+  if (rc == AM_ENOMEM)
+    return am_err_set(err, AM_ENOMEM, "out of memory");
+  /* Another filesystem, or one without hard links: copy the bytes. */
+  if (rc != AM_OK || linked != 0)
+    return am_site_copy(site, relpath, src, err);
+  return file_done(site, relpath, err);
 }
 
 int am_site_copy(am_site *site, const char *relpath, const char *src,

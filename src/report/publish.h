@@ -38,6 +38,12 @@ int am_site_write(am_site *site, const char *relpath, const void *data,
 int am_site_copy(am_site *site, const char *relpath, const char *src,
                  am_err *err);
 
+/* Put the regular file `src` at `relpath` inside the new site as a hard
+ * link, or as a copy where the filesystem cannot link it. The file is
+ * shared, not duplicated: neither copy may be written afterwards. */
+int am_site_link(am_site *site, const char *relpath, const char *src,
+                 am_err *err);
+
 /* Put the new site in place of the old one, atomically, and remove the
  * old one. On failure the old site is untouched and the new one removed. */
 int am_site_commit(am_site *site, am_err *err);

@@ -6,10 +6,12 @@
 #include "util/log.h"
 
 #include <dirent.h>
-#include <unistd.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 /* data.json files bigger than this are not read back (history, merge). */
 #define AM_DATA_MAX (256u << 20)
@@ -85,7 +87,19 @@ static int history_load(history *h, const char *out_dir, int keep_runs,
   int rc = AM_OK;
 
   while (d != NULL && (e = readdir(d)) != NULL) {
-    if (history_name(e->d_name) && am_strv_push(&all, e->d_name) != AM_OK)
+    struct stat st;
+
+    if (!history_name(e->d_name))
+      continue;
+    /* Only regular files are carried over: a symbolic link planted in
+     * history/ would publish whatever it points at. */
+    if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
+        !S_ISREG(st.st_mode)) {
+      am_log(AM_LOG_WARN, "%s/%s: not a regular file, left out of history", dir,
+             e->d_name);
+      continue;
+    }
+    if (am_strv_push(&all, e->d_name) != AM_OK)
       rc = AM_ENOMEM;
   }
   if (d != NULL)
@@ -122,7 +136,9 @@ static int history_load(history *h, const char *out_dir, int keep_runs,
   return AM_OK;
 }
 
-/* Copy the kept history files into the new site. */
+/* Carry the kept history files into the new site: hard links to the old
+ * site's files where the filesystem allows, so a run does not rewrite
+ * the whole history. */
 static int history_copy(am_site *site, const history *h, const char *out_dir,
                         am_err *err) {
   int rc = AM_OK;
@@ -131,7 +147,7 @@ static int history_copy(am_site *site, const history *h, const char *out_dir,
     char *src = am_asprintf("%s/history/%s", out_dir, h->names.v[i]);
     char *dst = am_asprintf("history/%s", h->names.v[i]);
 
-    rc = src && dst ? am_site_copy(site, dst, src, err)
+    rc = src && dst ? am_site_link(site, dst, src, err)
                     : am_err_set(err, AM_ENOMEM, "out of memory");
     free(src);
     free(dst);
@@ -181,6 +197,16 @@ static json_t *load_previous(const char *out_dir) {
   return doc;
 }
 
+/* This run's copy in history/ of the data.json just written. */
+static int link_history(am_site *site, const char *hist_rel, am_err *err) {
+  char *src = am_asprintf("%s/data.json", site->tmp);
+  int rc = src ? am_site_link(site, hist_rel, src, err)
+               : am_err_set(err, AM_ENOMEM, "out of memory");
+
+  free(src);
+  return rc;
+}
+
 /* The pages other than the image pages, and data.json with its copy in
  * history/. */
 static int write_others(am_render *r, am_buf *data, const history *h,
@@ -197,8 +223,7 @@ static int write_others(am_render *r, am_buf *data, const history *h,
   if ((rc = am_site_write(site, "data.json", data->data, data->len, err)) !=
           AM_OK ||
       (rc = history_copy(site, h, r->opts->out_dir, err)) != AM_OK ||
-      (rc = am_site_write(site, hist_rel, data->data, data->len, err)) !=
-          AM_OK ||
+      (rc = link_history(site, hist_rel, err)) != AM_OK ||
       (rc = am_render_index(r, err)) != AM_OK ||
       (rc = am_render_platforms(r, err)) != AM_OK ||
       (rc = am_render_trend(r, err)) != AM_OK ||

@@ -233,6 +233,88 @@ static void test_next_run_cleans_up_and_carries_history(void **state) {
   assert_int_equal(history_files(c), 2);
 }
 
+/* The generated_at of a JSON file of the site, or "" when unreadable. */
+static const char *generated_at(const char *site, const char *rel, char *out,
+                                size_t size) {
+  char path[600];
+  json_t *doc = NULL;
+  const char *at = NULL;
+
+  snprintf(path, sizeof(path), "%s/%s", site, rel);
+  doc = json_load_file(path, 0, NULL);
+  at = doc ? json_string_value(json_object_get(doc, "generated_at")) : NULL;
+  snprintf(out, size, "%s", at ? at : "");
+  json_decref(doc);
+  return out;
+}
+
+/* The history files, sorted (their names sort by time). */
+static int history_names(const ctx *c, char names[][300], int max) {
+  char path[256];
+  struct dirent **list = NULL;
+  int n = 0;
+  int kept = 0;
+
+  snprintf(path, sizeof(path), "%s/history", c->site);
+  n = scandir(path, &list, NULL, alphasort);
+  for (int i = 0; i < n; i++) {
+    if (strstr(list[i]->d_name, ".json") != NULL && kept < max)
+      snprintf(names[kept++], 300, "history/%.200s", list[i]->d_name);
+    free(list[i]);
+  }
+  free(list);
+  return kept;
+}
+
+/* Each run's history file keeps that run's data after later runs, however
+ * the site shares the bytes between data.json and history/. */
+static void test_history_keeps_each_run(void **state) {
+  ctx *c = *state;
+  am_err err;
+  char names[4][300];
+  char at[64];
+
+  assert_int_equal(write_run(c, "2024-05-05T00:00:00Z", 3, NULL, NULL, &err),
+                   AM_OK);
+  assert_int_equal(write_run(c, "2024-05-06T00:00:00Z", 3, NULL, NULL, &err),
+                   AM_OK);
+  assert_int_equal(history_names(c, names, 4), 3);
+  assert_string_equal(generated_at(c->site, names[0], at, sizeof(at)),
+                      "2024-05-04T00:00:00Z");
+  assert_string_equal(generated_at(c->site, names[1], at, sizeof(at)),
+                      "2024-05-05T00:00:00Z");
+  assert_string_equal(generated_at(c->site, names[2], at, sizeof(at)),
+                      "2024-05-06T00:00:00Z");
+  assert_string_equal(generated_at(c->site, "data.json", at, sizeof(at)),
+                      "2024-05-06T00:00:00Z");
+}
+
+/* A symbolic link planted in history/ is not followed into the next site. */
+static void test_history_skips_links(void **state) {
+  ctx *c = *state;
+  am_err err;
+  char link_path[300];
+  char names[8][300];
+  struct stat st;
+  int n = 0;
+
+  snprintf(link_path, sizeof(link_path), "%s/history/20240101T000000Z.json",
+           c->site);
+  assert_int_equal(symlink("/etc/passwd", link_path), 0);
+  assert_int_equal(write_run(c, "2024-05-07T00:00:00Z", 30, NULL, NULL, &err),
+                   AM_OK);
+  assert_int_equal(lstat(link_path, &st), -1);
+  n = history_names(c, names, 8);
+  assert_int_equal(n, 4);
+  for (int i = 0; i < n; i++) {
+    char path[600];
+
+    snprintf(path, sizeof(path), "%s/%.299s", c->site, names[i]);
+    assert_int_equal(lstat(path, &st), 0);
+    assert_true(S_ISREG(st.st_mode));
+  }
+}
+
 static void test_refuses_foreign_folder(void **state) {
   ctx *c = *state;
   ctx other = *c;
@@ -261,6 +343,8 @@ int main(void) {
       cmocka_unit_test(test_failed_run_keeps_site),
       cmocka_unit_test(test_killed_run_keeps_site),
       cmocka_unit_test(test_next_run_cleans_up_and_carries_history),
+      cmocka_unit_test(test_history_keeps_each_run),
+      cmocka_unit_test(test_history_skips_links),
       cmocka_unit_test(test_refuses_foreign_folder),
   };
 
