@@ -4,6 +4,7 @@
 #include "report/render.h"
 
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -245,10 +246,22 @@ static void *render_rows(void *ud) {
   return NULL;
 }
 
+/* The CPUs this process may run on (its affinity mask, which taskset and
+ * container runtimes narrow), not every CPU of the machine. */
+static size_t usable_cpus(void) {
+  cpu_set_t set;
+  long online = 0;
+
+  if (sched_getaffinity(0, sizeof(set), &set) == 0 && CPU_COUNT(&set) > 0)
+    return (size_t)CPU_COUNT(&set);
+  online = sysconf(_SC_NPROCESSORS_ONLN);
+  return online > 0 ? (size_t)online : 1;
+}
+
 int am_render_pages_start(am_render_pages **out, const am_render *r) {
   am_render_pages *p = calloc(1, sizeof(*p));
-  long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-  size_t want = cpus > 1 ? (size_t)cpus - 1 : 0;
+  size_t cpus = usable_cpus();
+  size_t want = cpus > 1 ? cpus - 1 : 0;
 
   *out = p;
   if (p == NULL)
