@@ -2,8 +2,10 @@
 """Small helpers shared by the integration checks (run with /usr/bin/python3)."""
 import json
 import os
+import signal
 import subprocess
 import sys
+import time
 
 
 class Failure(Exception):
@@ -64,3 +66,46 @@ def git_repo(src, dst):
         p = subprocess.run(argv, cwd=dst, capture_output=True, text=True,
                            env=env)
         check(p.returncode == 0, "%s: %s" % (" ".join(argv), p.stderr.strip()))
+
+
+class Scripts:
+    """Test servers written in Python (tests/servers, tests/registry): each
+    runs with /usr/bin/python3 in a session of its own, logs to
+    WORK/NAME/server.log and writes its port to WORK/NAME/port when it
+    listens."""
+
+    def __init__(self, work):
+        self.work = work
+        self.started = []
+
+    def start(self, name, argv):
+        """Start `argv` (a script and its arguments) with --dir WORK/NAME;
+        returns ("127.0.0.1:PORT", that folder) once it listens."""
+        directory = os.path.join(self.work, name)
+        os.makedirs(directory, exist_ok=True)
+        with open(os.path.join(directory, "server.log"), "ab") as log:
+            proc = subprocess.Popen(
+                ["/usr/bin/python3"] + list(argv) + ["--dir", directory],
+                stdout=log, stderr=log, stdin=subprocess.DEVNULL,
+                start_new_session=True)
+        self.started.append(proc)
+        port_file = os.path.join(directory, "port")
+        deadline = time.monotonic() + 15
+        while not os.path.exists(port_file):
+            check(proc.poll() is None and time.monotonic() < deadline,
+                  "%s did not start: %s" % (name, read(
+                      os.path.join(directory, "server.log"))))
+            time.sleep(0.05)
+        return "127.0.0.1:%s" % read(port_file), directory
+
+    def stop(self):
+        """End every server started, its children too."""
+        for proc in self.started:
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGTERM)
+                try:
+                    proc.wait(5)
+                except subprocess.TimeoutExpired:
+                    os.killpg(proc.pid, signal.SIGKILL)
+                    proc.wait()
+        self.started = []

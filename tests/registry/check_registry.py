@@ -15,7 +15,6 @@ import base64
 import json
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import time
@@ -23,21 +22,13 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 SERVERCTL = os.path.join(HERE, "..", "servers", "serverctl")
 SPEC = os.path.join(HERE, "images.json")
+sys.path.insert(0, os.path.join(HERE, "..", "integration"))
+import amtest  # noqa: E402
+
 PYTHON = "/usr/bin/python3"
-
-
-class Failed(Exception):
-    pass
-
-
-def check(cond, what):
-    if not cond:
-        raise Failed(what)
-
-
-def read(path):
-    with open(path, encoding="utf-8") as f:
-        return f.read().strip()
+Failed = amtest.Failure
+check = amtest.check
+read = amtest.read
 
 
 class Env:
@@ -45,7 +36,7 @@ class Env:
         self.probe = args.probe
         self.servers = args.servers
         self.work = args.work
-        self.started = []
+        self.scripts = amtest.Scripts(self.work)
         shutil.rmtree(self.work, ignore_errors=True)
         os.makedirs(self.work)
         self.home = os.path.join(self.work, "home")
@@ -138,32 +129,11 @@ class Env:
 
     def start_quirks(self, name, *args):
         """Start quirk_server.py in work/name; returns (host, dir)."""
-        directory = os.path.join(self.work, name)
-        os.makedirs(directory, exist_ok=True)
-        log = open(os.path.join(directory, "server.log"), "ab")
-        proc = subprocess.Popen(
-            [PYTHON, os.path.join(HERE, "quirk_server.py"), "--dir",
-             directory] + list(args), stdout=log, stderr=log,
-            stdin=subprocess.DEVNULL, start_new_session=True)
-        self.started.append(proc)
-        port_file = os.path.join(directory, "port")
-        deadline = time.monotonic() + 15
-        while not os.path.exists(port_file):
-            check(proc.poll() is None and time.monotonic() < deadline,
-                  "quirk server did not start: " + read(
-                      os.path.join(directory, "server.log")))
-            time.sleep(0.05)
-        return "127.0.0.1:%s" % read(port_file), directory
+        return self.scripts.start(
+            name, [os.path.join(HERE, "quirk_server.py")] + list(args))
 
     def stop(self):
-        for proc in self.started:
-            if proc.poll() is None:
-                os.killpg(proc.pid, signal.SIGTERM)
-                try:
-                    proc.wait(5)
-                except subprocess.TimeoutExpired:
-                    os.killpg(proc.pid, signal.SIGKILL)
-                    proc.wait()
+        self.scripts.stop()
 
 
 def by_image(doc):

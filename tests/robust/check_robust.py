@@ -77,7 +77,7 @@ class Env:
         self.bin = args.bin
         self.servers = args.servers
         self.work = args.work
-        self.started = []
+        self.scripts = amtest.Scripts(self.work)
         shutil.rmtree(self.work, ignore_errors=True)
         os.makedirs(self.work)
         self.home = os.path.join(self.work, "home")
@@ -111,32 +111,10 @@ class Env:
 
     def start(self, name, argv):
         """Start a server script writing DIR/port; returns (host, dir)."""
-        directory = os.path.join(self.work, name)
-        os.makedirs(directory, exist_ok=True)
-        log = open(os.path.join(directory, "server.log"), "ab")
-        proc = subprocess.Popen([PYTHON] + argv + ["--dir", directory],
-                                stdout=log, stderr=log,
-                                stdin=subprocess.DEVNULL,
-                                start_new_session=True)
-        self.started.append(proc)
-        port_file = os.path.join(directory, "port")
-        deadline = time.monotonic() + 15
-        while not os.path.exists(port_file):
-            check(proc.poll() is None and time.monotonic() < deadline,
-                  "%s did not start: %s" % (name, read(
-                      os.path.join(directory, "server.log"))))
-            time.sleep(0.05)
-        return "127.0.0.1:%s" % read(port_file), directory
+        return self.scripts.start(name, argv)
 
     def stop(self):
-        for proc in self.started:
-            if proc.poll() is None:
-                os.killpg(proc.pid, signal.SIGTERM)
-                try:
-                    proc.wait(5)
-                except subprocess.TimeoutExpired:
-                    os.killpg(proc.pid, signal.SIGKILL)
-                    proc.wait()
+        self.scripts.stop()
 
 
 def load_site(site):
