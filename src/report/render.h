@@ -52,6 +52,11 @@ char *am_render_source_link(const char *url, const char *commit,
 char *am_render_platform_page(const char *platform);
 char *am_render_badge_file(const char *platform);
 
+/* A PLATFORM section of `d` with column `c`'s name, coverage and target
+ * totals, marked IS_PRIORITY for the priority column. */
+am_tpl_dict *am_render_platform_totals(const am_render *r, am_tpl_dict *d,
+                                       size_t c);
+
 /* The priority groups of column `col` into GROUP sections of `d`, each
  * cut to `limit` images (0: all); links relative to `root`. */
 void am_render_groups(const am_render *r, am_tpl_dict *d, size_t col,

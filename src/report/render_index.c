@@ -14,26 +14,13 @@ static void fill_summary(const am_render *r, am_tpl_dict *d) {
 
   for (size_t c = 0; c < m->columns.len; c++) {
     const am_totals *t = &m->totals[c];
-    am_tpl_dict *p = am_tpl_section(d, "PLATFORM");
+    am_tpl_dict *p = am_render_platform_totals(r, d, c);
     char *page = am_render_platform_page(m->columns.v[c]);
-    int cov = am_model_coverage(m, c);
 
-    am_tpl_set(p, "PLATFORM", m->columns.v[c]);
     am_tpl_set(p, "PLATFORM_PAGE", page);
-    am_tpl_set_int(p, "COVERAGE", cov < 0 ? 0 : cov);
-    if (cov < 0)
-      am_tpl_set(p, "COVERAGE_TEXT", "n/a");
-    else
-      am_tpl_setf(p, "COVERAGE_TEXT", "%d%%", cov);
-    am_tpl_set_int(p, "T_PUBLISHED", (long)t->targets[AM_CELL_PUBLISHED]);
-    am_tpl_set_int(p, "T_DECLARED", (long)t->targets[AM_CELL_DECLARED]);
-    am_tpl_set_int(p, "T_PORTABLE", (long)t->targets[AM_CELL_PORTABLE]);
-    am_tpl_set_int(p, "T_BLOCKED", (long)t->targets[AM_CELL_BLOCKED]);
-    am_tpl_set_int(p, "T_UNKNOWN", (long)t->targets[AM_CELL_UNKNOWN]);
     am_tpl_set_int(p, "U_PUBLISHED", (long)t->used[AM_CELL_PUBLISHED]);
     am_tpl_set_int(p, "U_MISSING", (long)t->used[AM_CELL_MISSING]);
     am_tpl_set_int(p, "U_UNKNOWN", (long)t->used[AM_CELL_UNKNOWN]);
-    am_tpl_show_if(p, "IS_PRIORITY", c == m->priority);
     free(page);
   }
 }

@@ -27,23 +27,8 @@ int am_render_summary(const am_render *r, am_err *err) {
     am_tpl_setf(src, "COMMIT", "%.12s",
                 m->scans[s].commit ? m->scans[s].commit : "");
   }
-  for (size_t c = 0; c < m->columns.len; c++) {
-    const am_totals *t = &m->totals[c];
-    am_tpl_dict *p = am_tpl_section(d, "PLATFORM");
-    int cov = am_model_coverage(m, c);
-
-    am_tpl_set(p, "PLATFORM", m->columns.v[c]);
-    if (cov < 0)
-      am_tpl_set(p, "COVERAGE_TEXT", "n/a");
-    else
-      am_tpl_setf(p, "COVERAGE_TEXT", "%d%%", cov);
-    am_tpl_set_int(p, "T_PUBLISHED", (long)t->targets[AM_CELL_PUBLISHED]);
-    am_tpl_set_int(p, "T_DECLARED", (long)t->targets[AM_CELL_DECLARED]);
-    am_tpl_set_int(p, "T_PORTABLE", (long)t->targets[AM_CELL_PORTABLE]);
-    am_tpl_set_int(p, "T_BLOCKED", (long)t->targets[AM_CELL_BLOCKED]);
-    am_tpl_set_int(p, "T_UNKNOWN", (long)t->targets[AM_CELL_UNKNOWN]);
-    am_tpl_show_if(p, "IS_PRIORITY", c == m->priority);
-  }
+  for (size_t c = 0; c < m->columns.len; c++)
+    am_render_platform_totals(r, d, c);
   am_render_groups(r, d, m->priority, AM_SUMMARY_GROUP_ITEMS, "");
   if (m->changes.has_previous) {
     const am_changes *ch = &m->changes;
