@@ -35,33 +35,6 @@ const char *am_context_name(am_context ctx) {
   return "unknown";
 }
 
-/* Length of the valid UTF-8 sequence at `s`, or 0 when it is not one. */
-static size_t utf8_seq_len(const unsigned char *s) {
-  size_t n;
-  unsigned int cp;
-
-  if (s[0] < 0x80)
-    return 1;
-  if (s[0] >= 0xc2 && s[0] <= 0xdf)
-    n = 2;
-  else if (s[0] >= 0xe0 && s[0] <= 0xef)
-    n = 3;
-  else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-    n = 4;
-  else
-    return 0;
-  cp = s[0] & (0x7f >> n);
-  for (size_t i = 1; i < n; i++) {
-    if ((s[i] & 0xc0) != 0x80)
-      return 0;
-    cp = (cp << 6) | (s[i] & 0x3f);
-  }
-  if ((n == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
-      (n == 4 && (cp < 0x10000 || cp > 0x10ffff)))
-    return 0;
-  return n;
-}
-
 /* Copy `s`, replacing bytes that are not UTF-8 by U+FFFD, so anything
  * taken from a repository can go into JSON. NULL stays NULL. */
 static char *dup_utf8(const char *s) {
@@ -83,7 +56,7 @@ static char *dup_utf8(const char *s) {
   }
   len = 0;
   for (size_t i = 0; p[i];) {
-    size_t n = utf8_seq_len(p + i);
+    size_t n = am_jsonw_utf8_len(p + i);
 
     len += n ? n : 3;
     i += n ? n : 1;
@@ -93,7 +66,7 @@ static char *dup_utf8(const char *s) {
     return NULL;
   q = out;
   for (size_t i = 0; p[i];) {
-    size_t n = utf8_seq_len(p + i);
+    size_t n = am_jsonw_utf8_len(p + i);
 
     if (n) {
       memcpy(q, p + i, n);

@@ -101,8 +101,7 @@ void am_jsonw_end_array(am_jsonw *w) {
   close_container(w, "]");
 }
 
-/* Length of the well-formed UTF-8 sequence at `s`, or 0. */
-static size_t utf8_len(const unsigned char *s) {
+size_t am_jsonw_utf8_len(const unsigned char *s) {
   size_t n;
   unsigned cp;
 
@@ -132,7 +131,7 @@ bool am_jsonw_utf8(const char *s) {
   const unsigned char *p = (const unsigned char *)s;
 
   while (*p) {
-    size_t n = *p < 0x80 ? 1 : utf8_len(p);
+    size_t n = *p < 0x80 ? 1 : am_jsonw_utf8_len(p);
 
     if (n == 0)
       return false;
@@ -174,7 +173,7 @@ static void put_string(am_jsonw *w, const char *s) {
       p++;
     if (*p == '\0')
       break;
-    if (*p >= 0x80 && (n = utf8_len(p)) == 0) {
+    if (*p >= 0x80 && (n = am_jsonw_utf8_len(p)) == 0) {
       if (w->rc == AM_OK)
         w->rc = AM_EINVALID;
       return;

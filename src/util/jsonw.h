@@ -44,6 +44,11 @@ void am_jsonw_str(am_jsonw *w, const char *s);
 void am_jsonw_int(am_jsonw *w, long long v);
 void am_jsonw_null(am_jsonw *w);
 
+/* Length of the well-formed UTF-8 sequence at `s` (1 to 4 bytes), or 0
+ * when it is not one: overlong forms, surrogates and code points past
+ * U+10FFFF are not. */
+size_t am_jsonw_utf8_len(const unsigned char *s);
+
 /* True when `s` is well-formed UTF-8, as jansson requires of a string. */
 bool am_jsonw_utf8(const char *s);
 
