@@ -5,6 +5,7 @@
  * Usage: test_http_fetch SERVER_DIR REPOS_DIR WORK_DIR */
 #include "util/path.h"
 #include "source/source.h"
+#include "gitcommit.h"
 
 #include <git2.h>
 
@@ -28,46 +29,6 @@ const char *__lsan_default_suppressions(void);
 /* libgit2 1.5 (Debian 12) leaks pcre2 match data; not ours. */
 const char *__lsan_default_suppressions(void) {
   return "leak:libpcre2-8.so\n";
-}
-
-/* Commit one file on HEAD of the bare repository at `path`. */
-static void commit_file(const char *path, const char *name, const char *content,
-                        char *hex) {
-  git_repository *repo = NULL;
-  git_index *index = NULL;
-  git_index_entry entry;
-  git_oid blob, tree_id, commit_id, parent_id;
-  git_tree *tree = NULL;
-  git_commit *parent = NULL;
-  git_signature *sig = NULL;
-  git_object *head = NULL;
-
-  CHECK(git_repository_open(&repo, path) == 0);
-  CHECK(git_repository_index(&index, repo) == 0);
-  if (git_revparse_single(&head, repo, "HEAD^{tree}") == 0) {
-    CHECK(git_index_read_tree(index, (git_tree *)head) == 0);
-    git_object_free(head);
-    CHECK(git_reference_name_to_id(&parent_id, repo, "HEAD") == 0);
-    CHECK(git_commit_lookup(&parent, repo, &parent_id) == 0);
-  }
-  CHECK(git_blob_create_from_buffer(&blob, repo, content, strlen(content)) ==
-        0);
-  memset(&entry, 0, sizeof(entry));
-  entry.mode = GIT_FILEMODE_BLOB;
-  entry.id = blob;
-  entry.path = name;
-  CHECK(git_index_add(index, &entry) == 0);
-  CHECK(git_index_write_tree_to(&tree_id, index, repo) == 0);
-  CHECK(git_tree_lookup(&tree, repo, &tree_id) == 0);
-  CHECK(git_signature_new(&sig, "t", "t@example.invalid", 1700000000, 0) == 0);
-  CHECK(git_commit_create_v(&commit_id, repo, "HEAD", sig, sig, NULL, "c", tree,
-                            parent ? 1 : 0, parent) == 0);
-  git_oid_tostr(hex, GIT_OID_HEXSZ + 1, &commit_id);
-  git_signature_free(sig);
-  git_tree_free(tree);
-  git_commit_free(parent);
-  git_index_free(index);
-  git_repository_free(repo);
 }
 
 int main(int argc, char **argv) {
@@ -103,7 +64,8 @@ int main(int argc, char **argv) {
   am_path_remove_tree(argv[3]);
   CHECK(git_repository_init(&repo, origin, 1) == 0);
   git_repository_free(repo);
-  commit_file(origin, "Dockerfile", "FROM alpine:3.18\n", first);
+  CHECK(am_test_commit_file(origin, "Dockerfile", "FROM alpine:3.18\n",
+                            first) == 0);
 
   snprintf(url, sizeof(url), "%s/git/scan-http.git", base);
   snprintf(cache, sizeof(cache), "%s/cache", argv[3]);
@@ -116,7 +78,8 @@ int main(int argc, char **argv) {
   am_source_free(src);
   src = NULL;
 
-  commit_file(origin, "b/Dockerfile", "FROM busybox:1.36\n", second);
+  CHECK(am_test_commit_file(origin, "b/Dockerfile", "FROM busybox:1.36\n",
+                            second) == 0);
   if (am_source_open(&src, url, &opts, &err) != 0) {
     fprintf(stderr, "second open: %s\n", err.msg);
     return 1;

@@ -4,6 +4,7 @@
 #include "util/path.h"
 #include "scan/scan.h"
 #include "source/source.h"
+#include "gitcommit.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -29,48 +30,6 @@ const char *__lsan_default_suppressions(void);
  * layer and never frees the match data; that leak is theirs, not ours. */
 const char *__lsan_default_suppressions(void) {
   return "leak:libpcre2-8.so\n";
-}
-
-/* Commit one file on HEAD of the bare repository at `path`. */
-static void commit_file(const char *path, const char *name, const char *content,
-                        char *hex) {
-  git_repository *repo = NULL;
-  git_index *index = NULL;
-  git_index_entry entry;
-  git_oid blob, tree_id, commit_id, parent_id;
-  git_tree *tree = NULL;
-  git_commit *parent = NULL;
-  git_signature *sig = NULL;
-  git_object *head = NULL;
-
-  assert_int_equal(git_repository_open(&repo, path), 0);
-  assert_int_equal(git_repository_index(&index, repo), 0);
-  if (git_revparse_single(&head, repo, "HEAD^{tree}") == 0) {
-    assert_int_equal(git_index_read_tree(index, (git_tree *)head), 0);
-    git_object_free(head);
-    assert_int_equal(git_reference_name_to_id(&parent_id, repo, "HEAD"), 0);
-    assert_int_equal(git_commit_lookup(&parent, repo, &parent_id), 0);
-  }
-  assert_int_equal(
-      git_blob_create_from_buffer(&blob, repo, content, strlen(content)), 0);
-  memset(&entry, 0, sizeof(entry));
-  entry.mode = GIT_FILEMODE_BLOB;
-  entry.id = blob;
-  entry.path = name;
-  assert_int_equal(git_index_add(index, &entry), 0);
-  assert_int_equal(git_index_write_tree_to(&tree_id, index, repo), 0);
-  assert_int_equal(git_tree_lookup(&tree, repo, &tree_id), 0);
-  assert_int_equal(
-      git_signature_new(&sig, "t", "t@example.invalid", 1700000000, 0), 0);
-  assert_int_equal(git_commit_create_v(&commit_id, repo, "HEAD", sig, sig, NULL,
-                                       "c", tree, parent ? 1 : 0, parent),
-                   0);
-  git_oid_tostr(hex, GIT_OID_HEXSZ + 1, &commit_id);
-  git_signature_free(sig);
-  git_tree_free(tree);
-  git_commit_free(parent);
-  git_index_free(index);
-  git_repository_free(repo);
 }
 
 /* The one mirror folder under cache/git. */
@@ -152,7 +111,9 @@ static void test_clone_then_fetch(void **state) {
   snprintf(url, sizeof(url), "file://%s", origin);
   snprintf(cache, sizeof(cache), "%s/cache", tmpdir);
   opts.cache_dir = cache;
-  commit_file(origin, "Dockerfile", "FROM alpine:3.18\n", first);
+  assert_int_equal(
+      am_test_commit_file(origin, "Dockerfile", "FROM alpine:3.18\n", first),
+      0);
 
   /* First run: a clone. */
   assert_int_equal(am_source_open(&src, url, &opts, &err), 0);
@@ -170,7 +131,9 @@ static void test_clone_then_fetch(void **state) {
 
   /* A new commit upstream; the second run fetches it into the same
    * mirror (the marker survives, so it was not cloned again). */
-  commit_file(origin, "b/Dockerfile", "FROM busybox:1.36\n", second);
+  assert_int_equal(am_test_commit_file(origin, "b/Dockerfile",
+                                       "FROM busybox:1.36\n", second),
+                   0);
   assert_int_equal(am_source_open(&src, url, &opts, &err), 0);
   assert_string_equal(am_source_commit(src), second);
   assert_int_equal(scan_count(src), 2);
