@@ -57,6 +57,10 @@ char *am_render_badge_file(const char *platform);
 am_tpl_dict *am_render_platform_totals(const am_render *r, am_tpl_dict *d,
                                        size_t c);
 
+/* A CHANGES section of `d` against the previous run, when there was one:
+ * counts, and a LOST section per platform an image no longer publishes. */
+void am_render_changes(const am_render *r, am_tpl_dict *d);
+
 /* The priority groups of column `col` into GROUP sections of `d`, each
  * cut to `limit` images (0: all); links relative to `root`. */
 void am_render_groups(const am_render *r, am_tpl_dict *d, size_t col,

@@ -222,3 +222,31 @@ am_tpl_dict *am_render_platform_totals(const am_render *r, am_tpl_dict *d,
   am_tpl_show_if(p, "IS_PRIORITY", c == m->priority);
   return p;
 }
+
+void am_render_changes(const am_render *r, am_tpl_dict *d) {
+  const am_model *m = r->m;
+  const am_changes *ch = &m->changes;
+  am_tpl_dict *c = NULL;
+
+  if (!ch->has_previous)
+    return;
+  c = am_tpl_section(d, "CHANGES");
+  am_tpl_set(c, "PREVIOUS_AT", ch->previous_at);
+  am_tpl_set_int(c, "N_PUBLISHED", (long)ch->npublished);
+  am_tpl_set_int(c, "N_LOST", (long)ch->nlost);
+  am_tpl_set_int(c, "N_ADDED", (long)ch->added.len);
+  am_tpl_set_int(c, "N_REMOVED", (long)ch->removed.len);
+  if (ch->nlost > 0) {
+    am_tpl_dict *any = am_tpl_section(c, "LOST_ANY");
+
+    for (size_t i = 0; i < ch->nlost; i++) {
+      am_tpl_dict *l = am_tpl_section(any, "LOST");
+      const am_row *row = am_model_find_row(m, ch->lost[i].image);
+
+      am_render_image_name(l, ch->lost[i].image, row ? row->page : NULL, "");
+      am_tpl_set(l, "PLATFORM", ch->lost[i].platform);
+      am_tpl_set(l, "WAS", ch->lost[i].was);
+      am_tpl_set(l, "NOW", ch->lost[i].now);
+    }
+  }
+}

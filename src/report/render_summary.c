@@ -30,28 +30,7 @@ int am_render_summary(const am_render *r, am_err *err) {
   for (size_t c = 0; c < m->columns.len; c++)
     am_render_platform_totals(r, d, c);
   am_render_groups(r, d, m->priority, AM_SUMMARY_GROUP_ITEMS, "");
-  if (m->changes.has_previous) {
-    const am_changes *ch = &m->changes;
-    am_tpl_dict *c = am_tpl_section(d, "CHANGES");
-
-    am_tpl_set(c, "PREVIOUS_AT", ch->previous_at);
-    am_tpl_set_int(c, "N_PUBLISHED", (long)ch->npublished);
-    am_tpl_set_int(c, "N_LOST", (long)ch->nlost);
-    am_tpl_set_int(c, "N_ADDED", (long)ch->added.len);
-    am_tpl_set_int(c, "N_REMOVED", (long)ch->removed.len);
-    if (ch->nlost > 0) {
-      am_tpl_dict *any = am_tpl_section(c, "LOST_ANY");
-
-      for (size_t i = 0; i < ch->nlost; i++) {
-        am_tpl_dict *l = am_tpl_section(any, "LOST");
-
-        am_tpl_set(l, "IMAGE", ch->lost[i].image);
-        am_tpl_set(l, "PLATFORM", ch->lost[i].platform);
-        am_tpl_set(l, "WAS", ch->lost[i].was);
-        am_tpl_set(l, "NOW", ch->lost[i].now);
-      }
-    }
-  }
+  am_render_changes(r, d);
   rc = am_render_emit(r, "summary.md.tpl", d, "summary.md", err);
   am_tpl_dict_free(d);
   return rc;

@@ -315,6 +315,79 @@ static void test_history_skips_links(void **state) {
   }
 }
 
+/* The whole of a site file, or NULL. */
+static char *slurp(const char *site, const char *rel) {
+  char path[300];
+  FILE *f = NULL;
+  char *out = calloc(1, 1 << 20);
+  size_t n = 0;
+
+  snprintf(path, sizeof(path), "%s/%s", site, rel);
+  if (out == NULL || (f = fopen(path, "r")) == NULL) {
+    free(out);
+    return NULL;
+  }
+  n = fread(out, 1, (1 << 20) - 1, f);
+  out[n] = '\0';
+  fclose(f);
+  return out;
+}
+
+/* A platform an image stopped publishing is shown as lost on the overview,
+ * the trend page and summary.md of the next run. */
+static void test_lost_platform_is_reported(void **state) {
+  ctx *c = *state;
+  am_err err;
+  am_image *agn = NULL;
+  size_t arm = 0;
+  am_image_platform saved;
+  const char *want_html = "agnhost:2.47</a> on <strong>linux/arm64</strong>: "
+                          "was published";
+  const char *want_md = "- \xe2\x86\x93 registry.example/e2e/agnhost:2.47 on "
+                        "linux/arm64: was published";
+  char *index = NULL;
+  char *trend = NULL;
+  char *summary = NULL;
+
+  for (size_t i = 0; i < c->nimages; i++) {
+    if (strcmp(c->images[i].image, "registry.example/e2e/agnhost:2.47") == 0)
+      agn = &c->images[i];
+  }
+  assert_non_null(agn);
+  while (arm < agn->nplatforms &&
+         strcmp(agn->platforms[arm].platform, "linux/arm64") != 0)
+    arm++;
+  assert_true(arm < agn->nplatforms);
+  assert_int_equal(write_run(c, "2024-06-01T00:00:00Z", 30, NULL, NULL, &err),
+                   AM_OK);
+  index = slurp(c->site, "index.html");
+  assert_non_null(index);
+  assert_null(strstr(index, want_html));
+  free(index);
+
+  /* The registry no longer lists linux/arm64 for agnhost. */
+  saved = agn->platforms[arm];
+  agn->platforms[arm] = agn->platforms[agn->nplatforms - 1];
+  agn->platforms[agn->nplatforms - 1] = saved;
+  agn->nplatforms--;
+  assert_int_equal(write_run(c, "2024-06-02T00:00:00Z", 30, NULL, NULL, &err),
+                   AM_OK);
+  agn->nplatforms++;
+
+  index = slurp(c->site, "index.html");
+  trend = slurp(c->site, "trend.html");
+  summary = slurp(c->site, "summary.md");
+  assert_non_null(index);
+  assert_non_null(trend);
+  assert_non_null(summary);
+  assert_non_null(strstr(index, want_html));
+  assert_non_null(strstr(trend, want_html));
+  assert_non_null(strstr(summary, want_md));
+  free(index);
+  free(trend);
+  free(summary);
+}
+
 static void test_refuses_foreign_folder(void **state) {
   ctx *c = *state;
   ctx other = *c;
@@ -345,6 +418,7 @@ int main(void) {
       cmocka_unit_test(test_next_run_cleans_up_and_carries_history),
       cmocka_unit_test(test_history_keeps_each_run),
       cmocka_unit_test(test_history_skips_links),
+      cmocka_unit_test(test_lost_platform_is_reported),
       cmocka_unit_test(test_refuses_foreign_folder),
   };
 
