@@ -34,7 +34,6 @@ typedef enum file_class {
   FILE_BASEIMAGE,
   FILE_VERSION,
   FILE_ALIAS,
-  FILE_IMAGE_UTIL,
   FILE_YAML
 } file_class;
 
@@ -104,8 +103,6 @@ static bool classify(const char *name, file_class *out) {
     *out = FILE_VERSION;
   else if (strcmp(name, "ALIAS") == 0)
     *out = FILE_ALIAS;
-  else if (strcmp(name, "image-util.sh") == 0)
-    *out = FILE_IMAGE_UTIL;
   else if (is_dockerfile_name(name))
     *out = FILE_DOCKERFILE;
   else if (ends_with_ci(name, ".yaml") || ends_with_ci(name, ".yml"))
@@ -463,16 +460,17 @@ static int run_yaml(scan_run *r, const scan_file *f) {
   return rc;
 }
 
-/* True when folder `dir` (length n) holds image-util.sh. */
+/* True when folder `dir` (length n) holds a regular image-util.sh. The
+ * commit's tree answers, not the walk: an images root above a --path
+ * folder was never walked, yet the kubernetes scripts see it there. */
 static bool has_image_util(scan_run *r, const char *dir, size_t n) {
-  for (size_t i = 0; i < r->w->nfiles; i++) {
-    const scan_file *f = &r->w->files[i];
+  char path[4096 + sizeof("/image-util.sh")];
 
-    if (f->cls == FILE_IMAGE_UTIL && !f->symlink && f->dirlen == n &&
-        memcmp(f->path, dir, n) == 0)
-      return true;
-  }
-  return false;
+  if (n >= 4096)
+    return false;
+  snprintf(path, sizeof(path), "%.*s%simage-util.sh", (int)n, dir,
+           n ? "/" : "");
+  return am_source_has_file(r->w->src, path);
 }
 
 /* The image name of folder `dir` below its images root: the nearest

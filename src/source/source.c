@@ -522,6 +522,21 @@ done:
   return rc;
 }
 
+bool am_source_has_file(am_source *src, const char *path) {
+  git_tree_entry *te = NULL;
+  bool found = false;
+
+  if (src == NULL || path == NULL || *path == '\0')
+    return false;
+  if (git_tree_entry_bypath(&te, src->tree, path) == 0) {
+    git_filemode_t mode = git_tree_entry_filemode(te);
+
+    found = mode == GIT_FILEMODE_BLOB || mode == GIT_FILEMODE_BLOB_EXECUTABLE;
+  }
+  git_tree_entry_free(te);
+  return found;
+}
+
 void am_source_entry_id(const am_entry *entry, char out[AM_SOURCE_ID_SIZE]) {
   out[0] = '\0';
   if (entry && entry->oid)

@@ -6,6 +6,7 @@
 
 #include "util/err.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 
 typedef struct am_source am_source;
@@ -69,6 +70,13 @@ int am_source_read(am_source *src, const am_entry *entry, size_t max,
  * for every file of a large tree costs more than the rest of the walk.
  */
 size_t am_source_entry_size(am_source *src, const am_entry *entry);
+
+/*
+ * True when the commit's tree holds a regular or executable file at `path`
+ * ('/' separated, relative to the root), whatever any walk visited. A
+ * symlink, submodule or folder there is not a file.
+ */
+bool am_source_has_file(am_source *src, const char *path);
 
 /* Room for an entry's object id in hex, with its NUL. */
 #define AM_SOURCE_ID_SIZE 65
