@@ -47,12 +47,15 @@ typedef struct am_cli {
   am_strv platforms;
   char *priority_platform;
   char *k8s_registry;
-  am_strv mirror_hosts; /* parallel with mirror_urls */
+  bool k8s_off;          /* --no-k8s-convention, kubernetes.enabled false */
+  am_strv k8s_platforms; /* --k8s-platforms, kubernetes.platforms */
+  am_strv mirror_hosts;  /* parallel with mirror_urls */
   am_strv mirror_urls;
   am_strv insecure;
   int concurrency;
   int max_requests;
   long tag_ttl;
+  bool tag_ttl_set; /* given, 0 included (0: ask again every time) */
   long timeout;
   char *ca_file;
   int keep_runs;

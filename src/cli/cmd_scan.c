@@ -27,6 +27,9 @@ int am_cli_scan_source(const am_cli *cli, const char *url, const char *ref,
   opts.npaths = paths->len;
   am_cli_platforms(cli, &opts.platforms, &opts.nplatforms);
   opts.k8s_registry = cli->k8s_registry;
+  opts.k8s_off = cli->k8s_off;
+  opts.k8s_platforms = (const char *const *)cli->k8s_platforms.v;
+  opts.nk8s_platforms = cli->k8s_platforms.len;
   rc = am_scan_source(scan, src, &opts, err);
   if (rc == AM_OK)
     am_scan_sort(scan);

@@ -137,22 +137,23 @@ static int read_sources(reader *r, am_cli *cli, json_t *v) {
   return AM_OK;
 }
 
-static int read_platforms(reader *r, am_cli *cli, json_t *v) {
+/* A non-empty list of platforms, normalised into `out`. */
+static int read_platforms(reader *r, const char *key, am_strv *out, json_t *v) {
   am_strv raw = {0};
-  int rc = get_strings(r, v, "platforms", &raw);
+  int rc = get_strings(r, v, key, &raw);
 
   for (size_t i = 0; rc == AM_OK && i < raw.len; i++) {
     char norm[AM_PLATFORM_STR_MAX];
 
     rc = am_platform_normalize_string(raw.v[i], norm, sizeof(norm), r->err);
     if (rc != AM_OK)
-      am_err_prefix(r->err, "%s: key 'platforms'", r->file);
+      am_err_prefix(r->err, "%s: key '%s'", r->file, key);
     else
-      rc = am_strv_push_unique(&cli->platforms, norm);
+      rc = am_strv_push_unique(out, norm);
   }
   am_strv_free(&raw);
-  if (rc == AM_OK && cli->platforms.len == 0)
-    rc = type_error(r, "platforms", "a non-empty list");
+  if (rc == AM_OK && out->len == 0)
+    rc = type_error(r, key, "a non-empty list");
   return rc;
 }
 
@@ -197,8 +198,10 @@ static int read_registries(reader *r, am_cli *cli, json_t *v) {
         cli->max_requests = (int)n;
     } else if (strcmp(key, "tag_ttl") == 0) {
       rc = get_int(r, item, "registries.tag_ttl", 0, 365L * 86400, &n);
-      if (rc == AM_OK && cli->tag_ttl == 0)
+      if (rc == AM_OK && !cli->tag_ttl_set) {
         cli->tag_ttl = n;
+        cli->tag_ttl_set = true;
+      }
     } else if (strcmp(key, "timeout") == 0) {
       rc = get_int(r, item, "registries.timeout", 1, 3600, &n);
       if (rc == AM_OK && cli->timeout == 0)
@@ -227,14 +230,30 @@ static int read_kubernetes(reader *r, am_cli *cli, json_t *v) {
     return type_error(r, "kubernetes", "an object");
   json_object_foreach(v, key, item) {
     const char *s = NULL;
+    int rc = AM_OK;
 
-    if (strcmp(key, "registry") != 0)
-      return am_err_set(r->err, AM_EINVALID, "%s: unknown key 'kubernetes.%s'",
-                        r->file, key);
-    if (get_string(r, item, "kubernetes.registry", &s) != AM_OK)
-      return r->err ? r->err->code : AM_EINVALID;
-    if (cli->k8s_registry == NULL)
-      cli->k8s_registry = am_strdup(s);
+    if (strcmp(key, "registry") == 0) {
+      rc = get_string(r, item, "kubernetes.registry", &s);
+      if (rc == AM_OK && cli->k8s_registry == NULL &&
+          (cli->k8s_registry = am_strdup(s)) == NULL)
+        rc = am_err_set(r->err, AM_ENOMEM, "out of memory");
+    } else if (strcmp(key, "enabled") == 0) {
+      /* The command line can only turn the convention off, so false from
+       * either place wins. */
+      if (!json_is_boolean(item))
+        rc = type_error(r, "kubernetes.enabled", "true or false");
+      else if (json_is_false(item))
+        cli->k8s_off = true;
+    } else if (strcmp(key, "platforms") == 0) {
+      if (cli->k8s_platforms.len == 0)
+        rc = read_platforms(r, "kubernetes.platforms", &cli->k8s_platforms,
+                            item);
+    } else {
+      rc = am_err_set(r->err, AM_EINVALID, "%s: unknown key 'kubernetes.%s'",
+                      r->file, key);
+    }
+    if (rc != AM_OK)
+      return rc;
   }
   return AM_OK;
 }
@@ -257,7 +276,8 @@ static int read_top(reader *r, am_cli *cli, const char *key, json_t *v) {
   if (strcmp(key, "sources") == 0)
     return read_sources(r, cli, v);
   if (strcmp(key, "platforms") == 0)
-    return cli->platforms.len ? AM_OK : read_platforms(r, cli, v);
+    return cli->platforms.len ? AM_OK
+                              : read_platforms(r, key, &cli->platforms, v);
   if (strcmp(key, "priority_platform") == 0) {
     char norm[AM_PLATFORM_STR_MAX];
 

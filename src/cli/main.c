@@ -31,6 +31,8 @@ static const struct {
      "  --path DIR         scan only this subtree (repeatable)\n"
      "  --platforms LIST   platforms to expand TARGETARCH for\n"
      "  --k8s-registry R   registry of BASEIMAGE/VERSION images\n"
+     "  --k8s-platforms L  what a VERSION folder without BASEIMAGE builds\n"
+     "  --no-k8s-convention  read no BASEIMAGE, VERSION or ALIAS file\n"
      "  --format FMT       json (the documented contract) or table\n"},
     {"resolve", am_cmd_resolve,
      "usage: archmatrix resolve IMAGE... [--format json|table]\n"

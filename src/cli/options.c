@@ -25,6 +25,8 @@ enum {
   OPT_TAG_TTL,
   OPT_CA_FILE,
   OPT_K8S_REGISTRY,
+  OPT_NO_K8S,
+  OPT_K8S_PLATFORMS,
   OPT_REF,
   OPT_PATH,
   OPT_FORMAT,
@@ -52,6 +54,8 @@ static const struct option long_options[] = {
     {"tag-ttl", required_argument, NULL, OPT_TAG_TTL},
     {"ca-file", required_argument, NULL, OPT_CA_FILE},
     {"k8s-registry", required_argument, NULL, OPT_K8S_REGISTRY},
+    {"no-k8s-convention", no_argument, NULL, OPT_NO_K8S},
+    {"k8s-platforms", required_argument, NULL, OPT_K8S_PLATFORMS},
     {"ref", required_argument, NULL, OPT_REF},
     {"path", required_argument, NULL, OPT_PATH},
     {"format", required_argument, NULL, OPT_FORMAT},
@@ -100,13 +104,15 @@ static int add_mirror(am_cli *cli, const char *arg, am_err *err) {
   return AM_OK;
 }
 
-/* Split a comma-separated platform list, normalising each one. */
-static int set_platforms(am_cli *cli, const char *list, am_err *err) {
+/* Split a comma-separated platform list into `out`, normalising each
+ * one; `option` names the option in the message. */
+static int set_platforms(am_strv *out, const char *option, const char *list,
+                         am_err *err) {
   char *copy = am_strdup(list);
   char *save = NULL;
   int rc = AM_OK;
 
-  am_strv_free(&cli->platforms);
+  am_strv_free(out);
   for (char *tok = strtok_r(copy, ",", &save); tok != NULL && rc == AM_OK;
        tok = strtok_r(NULL, ",", &save)) {
     char norm[AM_PLATFORM_STR_MAX];
@@ -115,11 +121,11 @@ static int set_platforms(am_cli *cli, const char *list, am_err *err) {
       tok++;
     rc = am_platform_normalize_string(tok, norm, sizeof(norm), err);
     if (rc == AM_OK)
-      rc = am_strv_push_unique(&cli->platforms, norm);
+      rc = am_strv_push_unique(out, norm);
   }
   free(copy);
-  if (rc == AM_OK && cli->platforms.len == 0)
-    rc = am_err_set(err, AM_EUSAGE, "--platforms needs at least one platform");
+  if (rc == AM_OK && out->len == 0)
+    rc = am_err_set(err, AM_EUSAGE, "%s needs at least one platform", option);
   return rc;
 }
 
@@ -164,7 +170,7 @@ static int apply_option(am_cli *cli, int opt, const char *arg, am_err *err) {
     rc = am_strv_push(&cli->insecure, arg);
     break;
   case OPT_PLATFORMS:
-    rc = set_platforms(cli, arg, err);
+    rc = set_platforms(&cli->platforms, "--platforms", arg, err);
     break;
   case OPT_PRIORITY: {
     char norm[AM_PLATFORM_STR_MAX];
@@ -187,6 +193,7 @@ static int apply_option(am_cli *cli, int opt, const char *arg, am_err *err) {
     break;
   case OPT_TAG_TTL:
     rc = set_number("--tag-ttl", arg, 0, 365L * 86400, &cli->tag_ttl, err);
+    cli->tag_ttl_set = true;
     break;
   case OPT_KEEP_RUNS:
     rc = set_number("--keep-runs", arg, 1, 10000, &n, err);
@@ -197,6 +204,12 @@ static int apply_option(am_cli *cli, int opt, const char *arg, am_err *err) {
     break;
   case OPT_K8S_REGISTRY:
     set_string(&cli->k8s_registry, arg);
+    break;
+  case OPT_NO_K8S:
+    cli->k8s_off = true;
+    break;
+  case OPT_K8S_PLATFORMS:
+    rc = set_platforms(&cli->k8s_platforms, "--k8s-platforms", arg, err);
     break;
   case OPT_REF:
     set_string(&cli->ref, arg);
@@ -300,6 +313,7 @@ void am_cli_registry_opts(const am_cli *cli, am_registry_opts *opts,
   opts->per_registry = cli->concurrency;
   opts->overall = cli->max_requests;
   opts->tag_ttl = cli->tag_ttl;
+  opts->tag_ttl_set = cli->tag_ttl_set;
   opts->timeout = cli->timeout;
   /* libcurl reads no CA variable itself (its bundle path is built in), so
    * SSL_CERT_FILE is honoured here, as openssl and git do. */
@@ -324,6 +338,7 @@ void am_cli_free(am_cli *cli) {
   am_strv_free(&cli->platforms);
   free(cli->priority_platform);
   free(cli->k8s_registry);
+  am_strv_free(&cli->k8s_platforms);
   am_strv_free(&cli->mirror_hosts);
   am_strv_free(&cli->mirror_urls);
   am_strv_free(&cli->insecure);

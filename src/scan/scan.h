@@ -8,6 +8,7 @@
 #include "util/err.h"
 #include "util/strv.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 
 typedef struct am_source am_source;
@@ -75,6 +76,11 @@ typedef struct am_scan_opts {
   const char *const *platforms; /* matrix platforms (TARGETARCH expansion) */
   size_t nplatforms;
   const char *k8s_registry; /* default "registry.k8s.io/e2e-test-images" */
+  bool k8s_off; /* ignore BASEIMAGE, VERSION and ALIAS: plain Dockerfiles */
+  /* What a VERSION folder without BASEIMAGE declares; none: the five the
+   * kubernetes scripts build (amd64, arm, arm64, ppc64le, s390x). */
+  const char *const *k8s_platforms;
+  size_t nk8s_platforms;
 } am_scan_opts;
 
 /* The printed name of a context ("from", "copy-from", ...). */

@@ -53,6 +53,7 @@ typedef struct walk_ctx {
   scan_file *files;
   size_t nfiles, cap;
   bool overflow;
+  bool k8s_off; /* the kubernetes files are not collected */
 } walk_ctx;
 
 /* True when `name` ends with `suffix`, ignoring case. */
@@ -124,6 +125,9 @@ static int visit(am_source *src, const am_entry *e, void *ud) {
     return 0;
   }
   if (!classify(e->name, &cls))
+    return 0;
+  if (w->k8s_off &&
+      (cls == FILE_BASEIMAGE || cls == FILE_VERSION || cls == FILE_ALIAS))
     return 0;
   if (w->nfiles >= SCAN_FILES_MAX) {
     w->overflow = true;
@@ -562,15 +566,27 @@ static int run_k8s_folder(scan_run *r, scan_file *files, size_t n) {
     if (rc != AM_OK)
       goto done;
   } else {
-    for (size_t i = 0;
-         i < sizeof(k8s_default_platforms) / sizeof(*k8s_default_platforms);
-         i++) {
+    const char *const *list = k8s_default_platforms;
+    size_t count =
+        sizeof(k8s_default_platforms) / sizeof(*k8s_default_platforms);
+
+    if (r->opts && r->opts->nk8s_platforms > 0) {
+      list = r->opts->k8s_platforms;
+      count = r->opts->nk8s_platforms;
+    }
+    for (size_t i = 0; i < count && nlines < BASEIMAGE_LINES_MAX; i++) {
       k8s_line *kl = &lines[nlines];
+      am_err perr = {0};
 
       memset(kl, 0, sizeof(*kl));
-      if (am_platform_parse(&kl->plat, k8s_default_platforms[i], NULL) != AM_OK)
+      if (am_platform_parse(&kl->plat, list[i], &perr) != AM_OK) {
+        am_log(AM_LOG_WARN, "kubernetes platform %s ignored: %s", list[i],
+               perr.msg);
         continue;
-      am_platform_format(&kl->plat, false, kl->key, sizeof(kl->key));
+      }
+      /* A Windows entry keeps its OS version, as a BASEIMAGE key does. */
+      am_platform_format(&kl->plat, true, kl->key, sizeof(kl->key));
+      memcpy(kl->os_version, kl->plat.os_version, sizeof(kl->os_version));
       nlines++;
     }
   }
@@ -617,7 +633,9 @@ static int run_k8s_folder(scan_run *r, scan_file *files, size_t n) {
     }
   }
 
-  if (version == NULL)
+  /* The scripts build a VERSION folder from its Dockerfile; without one
+   * (docs/VERSION, say) the folder publishes nothing. */
+  if (version == NULL || (df == NULL && df_win == NULL))
     goto done;
   tag = first_line(r->w, version);
   name = alias ? first_line(r->w, alias) : NULL;
@@ -713,6 +731,7 @@ int am_scan_source(am_scan *out, am_source *src, const am_scan_opts *opts,
 
   w.src = src;
   w.scan = out;
+  w.k8s_off = opts && opts->k8s_off;
   r.w = &w;
   r.opts = opts;
   r.registry = opts && opts->k8s_registry && *opts->k8s_registry

@@ -5,7 +5,7 @@ with the right exit code for every mistake."""
 import json
 import os
 
-from amtest import check, main, run
+from amtest import check, git_repo, main, run
 
 
 def expect(argv, code, stderr_has=None, stdout_has=None):
@@ -59,7 +59,15 @@ def test(args):
                        "registries.concurrency"),
                       ({"sources": [{"url": "x", "branch": "main"}]},
                        "sources.branch"),
-                      ({"keep_runs": -1}, "keep_runs")):
+                      ({"keep_runs": -1}, "keep_runs"),
+                      ({"kubernetes": {"enabled": "no"}},
+                       "kubernetes.enabled"),
+                      ({"kubernetes": {"platforms": []}},
+                       "kubernetes.platforms"),
+                      ({"kubernetes": {"platforms": ["linux"]}},
+                       "kubernetes.platforms"),
+                      ({"kubernetes": {"enable": False}},
+                       "kubernetes.enable")):
         with open(cfg, "w") as f:
             json.dump(body, f)
         expect([am, "report", "-c", cfg], 1, stderr_has=key)
@@ -68,6 +76,60 @@ def test(args):
     expect([am, "report", "-c", cfg], 1, stderr_has=cfg)
     expect([am, "report", "-c", os.path.join(work, "absent.json")], 1,
            stderr_has="absent.json")
+
+    check_k8s_switches(am, work)
+
+
+def scan_json(argv):
+    rc, out, err = run(argv)
+    check(rc == 0, "%s: exit %d: %s" % (" ".join(argv[1:]), rc, err.strip()))
+    return json.loads(out)
+
+
+def check_k8s_switches(am, work):
+    """The kubernetes convention: on by default, off by flag or key, and
+    its default platforms set by flag or key."""
+    src = os.path.join(work, "k8s-src")
+    repo = os.path.join(work, "k8s-repo")
+    os.makedirs(os.path.join(src, "images", "app"), exist_ok=True)
+    for name, body in (("images/image-util.sh", "#!/bin/sh\n"),
+                       ("images/app/VERSION", "1.0\n"),
+                       ("images/app/Dockerfile", "FROM alpine:3.19\n")):
+        with open(os.path.join(src, name), "w") as f:
+            f.write(body)
+    git_repo(src, repo)
+    scan = [am, "scan", repo, "--format", "json"]
+
+    doc = scan_json(scan)
+    check([t["image"] for t in doc["targets"]] ==
+          ["registry.k8s.io/e2e-test-images/app:1.0"],
+          "default scan targets: %s" % doc["targets"])
+    check(len(doc["targets"][0]["declared"]) == 5,
+          "default declared: %s" % doc["targets"][0]["declared"])
+    doc = scan_json(scan + ["--no-k8s-convention"])
+    check(doc["targets"] == [], "--no-k8s-convention: %s" % doc["targets"])
+    doc = scan_json(scan + ["--k8s-platforms", "linux/aarch64,linux/amd64"])
+    check(doc["targets"][0]["declared"] == ["linux/amd64", "linux/arm64"],
+          "--k8s-platforms: %s" % doc["targets"][0]["declared"])
+
+    cfg = os.path.join(work, "k8s.json")
+    with open(cfg, "w") as f:
+        json.dump({"kubernetes": {"enabled": False}}, f)
+    doc = scan_json(scan + ["-c", cfg])
+    check(doc["targets"] == [], "kubernetes.enabled false: %s" %
+          doc["targets"])
+    with open(cfg, "w") as f:
+        json.dump({"kubernetes": {"enabled": True,
+                                  "platforms": ["linux/s390x"]}}, f)
+    doc = scan_json(scan + ["-c", cfg])
+    check(doc["targets"][0]["declared"] == ["linux/s390x"],
+          "kubernetes.platforms: %s" % doc["targets"][0]["declared"])
+    # The command line wins over the file.
+    doc = scan_json(scan + ["-c", cfg, "--k8s-platforms", "linux/amd64"])
+    check(doc["targets"][0]["declared"] == ["linux/amd64"],
+          "--k8s-platforms over the file: %s" % doc["targets"][0]["declared"])
+    doc = scan_json(scan + ["-c", cfg, "--no-k8s-convention"])
+    check(doc["targets"] == [], "--no-k8s-convention over the file")
 
 
 main(test)

@@ -256,6 +256,7 @@ int main(int argc, char **argv) {
   am_err err = {0};
   const char **paths = NULL;
   const char **platforms = NULL;
+  const char **k8s_platforms = NULL;
   const char *spec = NULL;
   const char *want_error;
   int rc = 1;
@@ -281,6 +282,10 @@ int main(int argc, char **argv) {
     opts.paths = paths;
     opts.platforms = platforms;
     opts.k8s_registry = json_string_value(json_object_get(args, "registry"));
+    opts.k8s_off = json_is_false(json_object_get(args, "k8s"));
+    k8s_platforms = strings_of(json_object_get(args, "k8s_platforms"),
+                               &opts.nk8s_platforms);
+    opts.k8s_platforms = k8s_platforms;
     sopts.ref = json_string_value(json_object_get(args, "ref"));
     spec = json_string_value(json_object_get(args, "source"));
   }
@@ -346,6 +351,7 @@ done:
   json_decref(actual);
   free(paths);
   free(platforms);
+  free(k8s_platforms);
   git_libgit2_shutdown();
   return rc;
 }
