@@ -2,7 +2,7 @@
 {{>HEAD}}
 <nav class="crumbs" aria-label="Breadcrumb"><a href="../index.html">Overview</a> › <span>{{IMAGE_NAME}}</span></nav>
 <h1 class="image-title"><span class="prefix">{{IMAGE_PREFIX}}</span><span class="name">{{IMAGE_NAME}}</span></h1>
-<p class="lede">{{#TARGET}}<span class="tag">built here</span> from <code>{{DIR}}</code>{{#HAS_DIR_LINK}} (<a href="{{DIR_LINK}}">browse</a>){{/HAS_DIR_LINK}}{{/TARGET}}{{#USED}}<span class="tag">used</span> not built in the scanned repositories{{/USED}} · referenced in {{USES}} places</p>
+<p class="lede">{{#TARGET}}<span class="tag">built here</span> from <code>{{DIR}}</code>{{#HAS_DIR_LINK}} (<a href="{{DIR_LINK}}">browse</a>){{/HAS_DIR_LINK}}{{/TARGET}}{{#USED}}<span class="tag">used</span> not built in the scanned repositories{{/USED}} · referenced in {{PLACES_TEXT}}</p>
 
 <section aria-labelledby="registry">
 <h2 id="registry">Registry</h2>

@@ -48,14 +48,14 @@
 
 <section aria-labelledby="next-ports" class="ports">
 <h2 id="next-ports">Next ports for {{PRIORITY}}</h2>
-{{#NO_PORTS}}<p class="empty">Nothing left to port: every image built here is published for {{PRIORITY}}, or the registry could not say.</p>{{/NO_PORTS}}
+{{#NO_PORTS}}<p class="empty">Nothing left to port: every image built here is published for {{PRIORITY}}.</p>{{/NO_PORTS}}{{#NO_PORTS_UNKNOWN}}<p class="empty">Nothing to port among the images the registry answered for; {{UNKNOWN_TEXT}} could not be checked (<a href="{{PRIORITY_PAGE}}#unknown">see why</a>).</p>{{/NO_PORTS_UNKNOWN}}
 <ol class="groups">
 {{#GROUP}}
 <li class="group g-{{STATE}}">
 <h3><span class="sym" aria-hidden="true">{{SYMBOL}}</span> {{#PORTABLE}}{{COUNT}} portable now{{/PORTABLE}}{{#DECLARED}}{{COUNT}} declared, not published{{/DECLARED}}{{#BLOCKED}}Porting <code>{{BASE}}</code> unblocks {{COUNT}}{{/BLOCKED}}</h3>
 <p class="explain">{{#PORTABLE}}The base image already has {{PRIORITY}}: add it to the build.{{/PORTABLE}}{{#DECLARED}}The build declares {{PRIORITY}}, but the registry does not have it: publish it.{{/DECLARED}}{{#BLOCKED}}This base image lacks {{PRIORITY}}: port it, or switch to a base that has it.{{/BLOCKED}}</p>
 <ol class="images">
-{{#ITEM}}<li><a href="{{PAGE}}"><span class="prefix">{{IMAGE_PREFIX}}</span><span class="name">{{IMAGE_NAME}}</span></a> <span class="uses">{{USES}} uses</span></li>
+{{#ITEM}}<li><a href="{{PAGE}}"><span class="prefix">{{IMAGE_PREFIX}}</span><span class="name">{{IMAGE_NAME}}</span></a> <span class="uses">{{USES_TEXT}}</span></li>
 {{/ITEM}}
 </ol>
 {{#MORE}}<p class="more"><a href="{{PRIORITY_PAGE}}">{{MORE_COUNT}} more on the {{PRIORITY}} page</a></p>{{/MORE}}

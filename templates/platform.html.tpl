@@ -13,14 +13,14 @@
 
 <section aria-labelledby="missing" class="ports">
 <h2 id="missing">Missing, in priority order</h2>
-{{#NO_PORTS}}<p class="empty">Nothing to port for {{PLATFORM}}.</p>{{/NO_PORTS}}
+{{#NO_PORTS}}<p class="empty">Nothing to port for {{PLATFORM}}.</p>{{/NO_PORTS}}{{#NO_PORTS_UNKNOWN}}<p class="empty">Nothing to port among the images the registry answered for; {{UNKNOWN_TEXT}} could not be checked (below).</p>{{/NO_PORTS_UNKNOWN}}
 <ol class="groups">
 {{#GROUP}}
 <li class="group g-{{STATE}}">
 <h3><span class="sym" aria-hidden="true">{{SYMBOL}}</span> {{#PORTABLE}}{{COUNT}} portable now{{/PORTABLE}}{{#DECLARED}}{{COUNT}} declared, not published{{/DECLARED}}{{#BLOCKED}}Porting <code>{{BASE}}</code> unblocks {{COUNT}}{{/BLOCKED}}</h3>
 <p class="explain">{{#PORTABLE}}The base image already has {{PLATFORM}}: add it to the build.{{/PORTABLE}}{{#DECLARED}}The build declares {{PLATFORM}}, but the registry does not have it: publish it.{{/DECLARED}}{{#BLOCKED}}This base image lacks {{PLATFORM}}: port it, or switch to a base that has it.{{/BLOCKED}}</p>
 <ol class="images">
-{{#ITEM}}<li><a href="{{PAGE}}"><span class="prefix">{{IMAGE_PREFIX}}</span><span class="name">{{IMAGE_NAME}}</span></a> <span class="uses">{{USES}} uses</span></li>
+{{#ITEM}}<li><a href="{{PAGE}}"><span class="prefix">{{IMAGE_PREFIX}}</span><span class="name">{{IMAGE_NAME}}</span></a> <span class="uses">{{USES_TEXT}}</span></li>
 {{/ITEM}}
 </ol>
 </li>
@@ -43,7 +43,7 @@
 <h2 id="used-missing">Used images without {{PLATFORM}}</h2>
 <p>These are used by the repository but not built here: a build or deployment on {{PLATFORM}} that needs them fails.</p>
 <ul class="plain">
-{{#USED_MISSING}}<li><span class="sym" aria-hidden="true">✗</span> <a href="{{PAGE}}">{{IMAGE}}</a> <span class="uses">{{USES}} uses</span></li>
+{{#USED_MISSING}}<li><span class="sym" aria-hidden="true">✗</span> <a href="{{PAGE}}">{{IMAGE}}</a> <span class="uses">{{USES_TEXT}}</span></li>
 {{/USED_MISSING}}
 </ul>
 </section>

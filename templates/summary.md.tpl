@@ -10,7 +10,8 @@
 ### Next ports for {{PRIORITY}}
 
 {{#NO_PORTS}}Nothing left to port.
-{{/NO_PORTS}}{{#GROUP}}- {{#PORTABLE}}**{{COUNT}} portable now** (the base has {{PRIORITY}}){{/PORTABLE}}{{#DECLARED}}**{{COUNT}} declared, not published**{{/DECLARED}}{{#BLOCKED}}**Porting {{BASE}} unblocks {{COUNT}}**{{/BLOCKED}}: {{#ITEM}}{{IMAGE_NAME}}{{#ITEM_separator}}, {{/ITEM_separator}}{{/ITEM}}{{#MORE}} and {{MORE_COUNT}} more{{/MORE}}
+{{/NO_PORTS}}{{#NO_PORTS_UNKNOWN}}Nothing to port among the images the registry answered for; {{UNKNOWN_TEXT}} could not be checked.
+{{/NO_PORTS_UNKNOWN}}{{#GROUP}}- {{#PORTABLE}}**{{COUNT}} portable now** (the base has {{PRIORITY}}){{/PORTABLE}}{{#DECLARED}}**{{COUNT}} declared, not published**{{/DECLARED}}{{#BLOCKED}}**Porting {{BASE}} unblocks {{COUNT}}**{{/BLOCKED}}: {{#ITEM}}{{IMAGE_NAME}}{{#ITEM_separator}}, {{/ITEM_separator}}{{/ITEM}}{{#MORE}} and {{MORE_COUNT}} more{{/MORE}}
 {{/GROUP}}
 {{#CHANGES}}
 ### Since the previous run ({{PREVIOUS_AT}})

@@ -1,13 +1,13 @@
 {{%AUTOESCAPE context="HTML"}}
 {{>HEAD}}
 <h1>Trend</h1>
-<p class="lede">Coverage of the images built here, per platform, over the last {{NRUNS}} runs kept in <code>history/</code>.</p>
+<p class="lede">Coverage of the images built here, per platform, over {{RUNS_TEXT}} kept in <code>history/</code>. A run in which the registry could not answer for most of a platform's images is left out of that platform's line; the table below shows it.</p>
 
 <section aria-labelledby="chart-h">
 <h2 id="chart-h">Coverage over time</h2>
 <figure class="chart-box">
 <svg class="chart" viewBox="0 0 {{W}} {{H}}" role="img" aria-labelledby="chart-title chart-desc" focusable="false">
-<title id="chart-title">Coverage per platform over the last {{NRUNS}} runs</title>
+<title id="chart-title">Coverage per platform over {{RUNS_TEXT}}</title>
 <desc id="chart-desc">Percent of the images built here that are published, one line per platform. The table below holds the same numbers.</desc>
 {{#GRID}}<line class="grid" x1="{{X1}}" x2="{{X2}}" y1="{{Y}}" y2="{{Y}}"/><text class="axis" x="{{LX}}" y="{{LY}}" text-anchor="end">{{LABEL}}%</text>
 {{/GRID}}

@@ -272,6 +272,7 @@ static void write_history(am_jsonw *w, const am_model *m) {
       am_jsonw_object(w);
       am_jsonw_key_int(w, "published", (long long)run->published[c]);
       am_jsonw_key_int(w, "total", (long long)run->total[c]);
+      am_jsonw_key_int(w, "unknown", (long long)run->unknown[c]);
       am_jsonw_end_object(w);
     }
     am_jsonw_end_object(w);

@@ -55,12 +55,38 @@ static json_t *rows_by_image(const json_t *previous) {
   return by_image;
 }
 
-int am_model_diff(am_model *m, const json_t *previous, am_err *err) {
+/* The earlier runs, newest first, indexed by image when first needed. */
+typedef struct earlier {
+  json_t *const *docs; /* oldest first */
+  size_t n;
+  json_t **rows; /* rows_by_image of docs[i], or NULL until needed */
+} earlier;
+
+/* The newest state an earlier run knew for `image` on `platform` (not
+ * "unknown"), or NULL. */
+static const char *last_known_state(earlier *e, const char *image,
+                                    const char *platform) {
+  for (size_t i = e->n; i-- > 0;) {
+    bool found = false;
+    const char *state = NULL;
+
+    if (e->rows[i] == NULL && (e->rows[i] = rows_by_image(e->docs[i])) == NULL)
+      return NULL;
+    state = previous_state(e->rows[i], image, platform, &found);
+    if (state != NULL && strcmp(state, "unknown") != 0)
+      return state;
+  }
+  return NULL;
+}
+
+int am_model_diff(am_model *m, const json_t *previous, json_t *const *docs,
+                  size_t ndocs, am_err *err) {
   am_changes *ch = &m->changes;
   json_t *prev_rows = NULL;
   const char *prev_at = NULL;
   const char *image = NULL;
   json_t *row = NULL;
+  earlier e = {docs, ndocs, NULL};
   int rc = AM_OK;
 
   if (previous == NULL)
@@ -69,7 +95,10 @@ int am_model_diff(am_model *m, const json_t *previous, am_err *err) {
   prev_at = json_string_value(json_object_get(previous, "generated_at"));
   ch->has_previous = true;
   ch->previous_at = am_strdup(prev_at ? prev_at : "");
-  if (prev_rows == NULL || ch->previous_at == NULL) {
+  if (ndocs > 0)
+    e.rows = calloc(ndocs, sizeof(*e.rows));
+  if (prev_rows == NULL || ch->previous_at == NULL ||
+      (ndocs > 0 && e.rows == NULL)) {
     rc = AM_ENOMEM;
     goto done;
   }
@@ -83,11 +112,18 @@ int am_model_diff(am_model *m, const json_t *previous, am_err *err) {
           previous_state(prev_rows, cur->image, m->columns.v[c], &found);
       const char *now = am_cell_state_name(cur->cells[c].state);
       bool pub_now = cur->cells[c].state == AM_CELL_PUBLISHED;
-      bool pub_was = was != NULL && strcmp(was, "published") == 0;
+      bool pub_was = false;
 
-      /* A platform that was not a column last time is not a change. */
-      if (was == NULL)
+      /* A platform that was not a column last time is not a change, nor
+       * is a cell the registry could not answer for now: nothing is known
+       * to have changed. When it could not answer last time, compare with
+       * the last run that knew. */
+      if (was == NULL || cur->cells[c].state == AM_CELL_UNKNOWN)
         continue;
+      if (strcmp(was, "unknown") == 0 &&
+          (was = last_known_state(&e, cur->image, m->columns.v[c])) == NULL)
+        continue;
+      pub_was = strcmp(was, "published") == 0;
       if (pub_now && !pub_was)
         rc = add_change(&ch->published, &ch->npublished, cur->image,
                         m->columns.v[c], was, now);
@@ -105,6 +141,9 @@ int am_model_diff(am_model *m, const json_t *previous, am_err *err) {
   am_strv_sort(&ch->removed);
 
 done:
+  for (size_t i = 0; e.rows && i < ndocs; i++)
+    json_decref(e.rows[i]);
+  free(e.rows);
   json_decref(prev_rows);
   if (rc != AM_OK)
     return am_err_set(err, rc,
@@ -160,6 +199,7 @@ void am_model_free(am_model *m) {
     free(m->runs[i].file);
     free(m->runs[i].published);
     free(m->runs[i].total);
+    free(m->runs[i].unknown);
   }
   free(m->runs);
   memset(m, 0, sizeof(*m));
@@ -183,7 +223,9 @@ static int add_run(am_model *m, const json_t *doc, const char *file) {
   run->file = am_strdup(file);
   run->published = calloc(m->columns.len, sizeof(long));
   run->total = calloc(m->columns.len, sizeof(long));
-  if (!run->generated_at || !run->file || !run->published || !run->total)
+  run->unknown = calloc(m->columns.len, sizeof(long));
+  if (!run->generated_at || !run->file || !run->published || !run->total ||
+      !run->unknown)
     return AM_ENOMEM;
   totals = json_object_get(json_object_get(doc, "analysis"), "totals");
   for (size_t c = 0; c < m->columns.len; c++) {
@@ -193,12 +235,14 @@ static int add_run(am_model *m, const json_t *doc, const char *file) {
     if (doc == NULL) {
       run->published[c] = (long)m->totals[c].targets[AM_CELL_PUBLISHED];
       run->total[c] = (long)m->totals[c].ntargets;
+      run->unknown[c] = (long)m->totals[c].targets[AM_CELL_UNKNOWN];
     } else if (t == NULL) {
       run->published[c] = run->total[c] = -1;
     } else {
       run->published[c] =
           (long)json_integer_value(json_object_get(t, "published"));
       run->total[c] = (long)json_integer_value(json_object_get(t, "total"));
+      run->unknown[c] = (long)json_integer_value(json_object_get(t, "unknown"));
     }
   }
   return AM_OK;

@@ -100,6 +100,7 @@ typedef struct am_run {
   char *file;      /* "history/<name>.json" */
   long *published; /* -1 when that run had no such column */
   long *total;
+  long *unknown; /* target cells the registry could not answer for */
 } am_run;
 
 /* Everything the site shows. Inputs are borrowed and must outlive it. */
@@ -138,8 +139,13 @@ int am_model_build(am_model *m, const am_scan *scans, size_t nscans,
                    const am_image *images, size_t nimages,
                    const am_report_opts *opts, am_err *err);
 
-/* Compare with the previous run's data.json document (may be NULL). */
-int am_model_diff(am_model *m, const json_t *previous, am_err *err);
+/*
+ * Compare with the previous run's data.json document (may be NULL). A cell
+ * unknown now is no change; one unknown last time is compared with the
+ * newest of the earlier runs' `docs` (oldest first) that knew its state.
+ */
+int am_model_diff(am_model *m, const json_t *previous, json_t *const *docs,
+                  size_t ndocs, am_err *err);
 
 /* Record the kept runs for the trend: `docs` are earlier data.json
  * documents oldest first, named by `files`; this run is `current_file`. */

@@ -57,6 +57,10 @@ char *am_render_badge_file(const char *platform);
 am_tpl_dict *am_render_platform_totals(const am_render *r, am_tpl_dict *d,
                                        size_t c);
 
+/* USES (the number), USES_TEXT ("1 use", "3 uses") and PLACES_TEXT
+ * ("1 place") of an image. */
+void am_render_uses(am_tpl_dict *d, size_t uses);
+
 /* A CHANGES section of `d` against the previous run, when there was one:
  * counts, and a LOST section per platform an image no longer publishes. */
 void am_render_changes(const am_render *r, am_tpl_dict *d);

@@ -250,3 +250,9 @@ void am_render_changes(const am_render *r, am_tpl_dict *d) {
     }
   }
 }
+
+void am_render_uses(am_tpl_dict *d, size_t uses) {
+  am_tpl_set_int(d, "USES", (long)uses);
+  am_tpl_setf(d, "USES_TEXT", uses == 1 ? "%zu use" : "%zu uses", uses);
+  am_tpl_setf(d, "PLACES_TEXT", uses == 1 ? "%zu place" : "%zu places", uses);
+}

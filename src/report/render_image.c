@@ -172,7 +172,7 @@ static int render_one(const am_render *r, const am_row *row, am_err *err) {
   if (d == NULL)
     return am_err_set(err, AM_ENOMEM, "out of memory");
   am_render_image_name(d, row->image, NULL, "../");
-  am_tpl_set_int(d, "USES", (long)row->uses);
+  am_render_uses(d, row->uses);
   if (row->target) {
     am_tpl_dict *t = am_tpl_section(d, "TARGET");
     char *dir_link =

@@ -30,7 +30,15 @@ void am_render_groups(const am_render *r, am_tpl_dict *d, size_t col,
   const am_model *m = r->m;
   const am_prio *p = &m->prios[col];
 
-  am_tpl_show_if(d, "NO_PORTS", p->ngroups == 0);
+  size_t unknown = m->totals[col].targets[AM_CELL_UNKNOWN];
+
+  /* Nothing to port is only said when the registry answered for every
+   * image: an unknown cell may well be one. */
+  if (p->ngroups == 0 && unknown == 0)
+    am_tpl_show(d, "NO_PORTS");
+  else if (p->ngroups == 0)
+    am_tpl_setf(am_tpl_section(d, "NO_PORTS_UNKNOWN"), "UNKNOWN_TEXT",
+                unknown == 1 ? "%zu image" : "%zu images", unknown);
   for (size_t g = 0; g < p->ngroups; g++) {
     const am_prio_group *pg = &p->groups[g];
     am_tpl_dict *gd = am_tpl_section(d, "GROUP");
@@ -48,7 +56,7 @@ void am_render_groups(const am_render *r, am_tpl_dict *d, size_t col,
       am_tpl_dict *item = am_tpl_section(gd, "ITEM");
 
       am_render_image_name(item, row->image, row->page, root);
-      am_tpl_set_int(item, "USES", (long)row->uses);
+      am_render_uses(item, row->uses);
     }
     if (shown < pg->nrows) {
       am_tpl_dict *more = am_tpl_section(gd, "MORE");

@@ -32,7 +32,7 @@ static void fill_lists(const am_render *r, am_tpl_dict *d, size_t col) {
     }
     if (item != NULL) {
       am_render_image_name(item, row->image, row->page, "../");
-      am_tpl_set_int(item, "USES", (long)row->uses);
+      am_render_uses(item, row->uses);
     }
   }
   if (published != NULL)

@@ -27,17 +27,45 @@ static double pct_y(double pct) {
   return PAD_T + (CHART_H - PAD_T - PAD_B) * (100.0 - pct) / 100.0;
 }
 
-/* The date part of an ISO 8601 time, for axis labels. */
-static void date_label(am_tpl_dict *d, const char *at) {
-  am_tpl_setf(d, "LABEL", "%.10s", at);
+/* Series styles (colour and dash) in assets/style.css: c0 … c11. */
+#define AM_TREND_STYLES 12
+
+/* An axis label for an ISO 8601 time: its date, or its month, day and
+ * time when several runs fall on one day. */
+static void time_label(am_tpl_dict *d, const char *at, bool with_time) {
+  if (with_time && strlen(at) >= 16)
+    am_tpl_setf(d, "LABEL", "%.5s %.5s", at + 5, at + 11);
+  else
+    am_tpl_setf(d, "LABEL", "%.10s", at);
+}
+
+/* True when two kept runs share a date. */
+static bool runs_share_a_day(const am_model *m) {
+  for (size_t i = 1; i < m->nruns; i++) {
+    if (strncmp(m->runs[i - 1].generated_at, m->runs[i].generated_at, 10) == 0)
+      return true;
+  }
+  return false;
+}
+
+/* A run whose registry could not answer for most of a platform's images
+ * says little about its coverage: the chart leaves it out, the table
+ * shows it. */
+static bool run_plotted(const am_run *run, size_t c) {
+  return run->total[c] > 0 && run->unknown[c] * 2 <= run->total[c];
 }
 
 static void fill_chart(const am_render *r, am_tpl_dict *d) {
   const am_model *m = r->m;
+  bool with_time = runs_share_a_day(m);
 
   am_tpl_set_int(d, "W", CHART_W);
   am_tpl_set_int(d, "H", CHART_H);
   am_tpl_set_int(d, "NRUNS", (long)m->nruns);
+  if (m->nruns == 1)
+    am_tpl_set(d, "RUNS_TEXT", "this one run");
+  else
+    am_tpl_setf(d, "RUNS_TEXT", "the last %zu runs", m->nruns);
   for (int g = 0; g <= 100; g += 25) {
     am_tpl_dict *gd = am_tpl_section(d, "GRID");
 
@@ -62,7 +90,7 @@ static void fill_chart(const am_render *r, am_tpl_dict *d) {
                : i == 0            ? "start"
                : i + 1 == m->nruns ? "end"
                                    : "middle");
-    date_label(xd, m->runs[i].generated_at);
+    time_label(xd, m->runs[i].generated_at, with_time);
   }
   for (size_t c = 0; c < m->columns.len; c++) {
     am_tpl_dict *sd = am_tpl_section(d, "SERIES");
@@ -70,14 +98,14 @@ static void fill_chart(const am_render *r, am_tpl_dict *d) {
     long last = -1;
 
     am_buf_init(&points, 0);
-    am_tpl_set_int(sd, "INDEX", (long)(c % 8));
+    am_tpl_set_int(sd, "INDEX", (long)(c % AM_TREND_STYLES));
     am_tpl_set(sd, "PLATFORM", m->columns.v[c]);
     for (size_t i = 0; i < m->nruns; i++) {
       const am_run *run = &m->runs[i];
       am_tpl_dict *pd = NULL;
       double pct = 0;
 
-      if (run->total[c] <= 0)
+      if (!run_plotted(run, c))
         continue;
       pct = 100.0 * (double)run->published[c] / (double)run->total[c];
       last = (long)pct;
@@ -115,6 +143,10 @@ static void fill_runs(const am_render *r, am_tpl_dict *d) {
 
       if (m->runs[i].total[c] < 0)
         am_tpl_set(v, "TEXT", "–");
+      else if (m->runs[i].unknown[c] > 0)
+        am_tpl_setf(v, "TEXT", "%ld / %ld (%ld unknown)",
+                    m->runs[i].published[c], m->runs[i].total[c],
+                    m->runs[i].unknown[c]);
       else
         am_tpl_setf(v, "TEXT", "%ld / %ld", m->runs[i].published[c],
                     m->runs[i].total[c]);

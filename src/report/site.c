@@ -295,10 +295,10 @@ int am_report_write(const am_scan *scans, size_t nscans, const am_image *images,
   if ((rc = am_model_build(&m, scans, nscans, images, nimages, &opts, err)))
     goto done;
   previous = load_previous(opts.out_dir);
-  if ((rc = am_model_diff(&m, previous, err)) != AM_OK)
-    goto done;
   if ((rc = history_load(&h, opts.out_dir, opts.keep_runs, m.generated_at,
                          err)) != AM_OK)
+    goto done;
+  if ((rc = am_model_diff(&m, previous, h.docs, h.names.len, err)) != AM_OK)
     goto done;
   hist_rel = am_asprintf("history/%s", h.current);
   if (hist_rel == NULL) {

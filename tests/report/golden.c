@@ -53,6 +53,22 @@ static int diff(const json_t *want, const json_t *got, const char *path) {
   return 1;
 }
 
+/* The earlier runs of a case ("earlier": [data.json documents], oldest
+ * first), borrowed from the case document. */
+typedef struct docs {
+  json_t **v;
+  size_t n;
+} docs;
+
+static void earlier_load(docs *d, json_t *array) {
+  size_t n = json_array_size(array);
+
+  d->v = n ? calloc(n, sizeof(*d->v)) : NULL;
+  d->n = d->v ? n : 0;
+  for (size_t i = 0; i < d->n; i++)
+    d->v[i] = json_array_get(array, i);
+}
+
 int main(int argc, char **argv) {
   fixture fx;
   am_model m;
@@ -60,6 +76,7 @@ int main(int argc, char **argv) {
   json_t *got = NULL;
   json_t *want = NULL;
   json_error_t jerr;
+  docs earlier = {NULL, 0};
   int rc = 1;
 
   if (argc < 3) {
@@ -68,9 +85,11 @@ int main(int argc, char **argv) {
   }
   if (fixture_load(&fx, argv[1]) != 0)
     return 1;
+  earlier_load(&earlier, json_object_get(fx.doc, "earlier"));
   if (am_model_build(&m, fx.scans, fx.nscans, fx.images, fx.nimages, &fx.opts,
                      &err) != AM_OK ||
-      am_model_diff(&m, json_object_get(fx.doc, "previous"), &err) != AM_OK) {
+      am_model_diff(&m, json_object_get(fx.doc, "previous"), earlier.v,
+                    earlier.n, &err) != AM_OK) {
     printf("analysis failed: %s\n", err.msg);
     goto done;
   }
@@ -94,6 +113,7 @@ done:
   json_decref(got);
   json_decref(want);
   am_model_free(&m);
+  free(earlier.v);
   fixture_free(&fx);
   return rc;
 }

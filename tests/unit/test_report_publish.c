@@ -388,6 +388,63 @@ static void test_lost_platform_is_reported(void **state) {
   free(summary);
 }
 
+/* A run in which the registry answered nothing: no image is reported as
+ * lost, the overview does not claim there is nothing to port, the trend
+ * leaves the run out of the chart and says why in its table, and the next
+ * good run reports nothing as newly published. */
+static void test_outage_is_not_a_regression(void **state) {
+  ctx *c = *state;
+  am_err err;
+  am_image_status *status = calloc(c->nimages, sizeof(*status));
+  char **error = calloc(c->nimages, sizeof(*error));
+  char *index = NULL;
+  char *trend = NULL;
+  char *summary = NULL;
+  char *data = NULL;
+
+  assert_non_null(status);
+  assert_non_null(error);
+  assert_int_equal(write_run(c, "2024-07-01T00:00:00Z", 30, NULL, NULL, &err),
+                   AM_OK);
+  for (size_t i = 0; i < c->nimages; i++) {
+    status[i] = c->images[i].status;
+    error[i] = c->images[i].error;
+    c->images[i].status = AM_IMAGE_ERROR;
+    c->images[i].error = "Could not connect to server";
+  }
+  assert_int_equal(write_run(c, "2024-07-02T00:00:00Z", 30, NULL, NULL, &err),
+                   AM_OK);
+  for (size_t i = 0; i < c->nimages; i++) {
+    c->images[i].status = status[i];
+    c->images[i].error = error[i];
+  }
+  index = slurp(c->site, "index.html");
+  trend = slurp(c->site, "trend.html");
+  summary = slurp(c->site, "summary.md");
+  assert_non_null(index);
+  assert_non_null(trend);
+  assert_non_null(summary);
+  assert_non_null(strstr(index, "<strong>0</strong> lost"));
+  assert_null(strstr(index, "Nothing left to port"));
+  assert_non_null(strstr(index, "could not be checked"));
+  assert_non_null(strstr(summary, "could not be checked"));
+  assert_non_null(strstr(trend, "unknown)"));
+  free(index);
+  free(trend);
+  free(summary);
+
+  /* Back to normal: nothing is newly published either. */
+  assert_int_equal(write_run(c, "2024-07-03T00:00:00Z", 30, NULL, NULL, &err),
+                   AM_OK);
+  data = slurp(c->site, "data.json");
+  assert_non_null(data);
+  assert_non_null(strstr(data, "\"published\": []"));
+  assert_non_null(strstr(data, "\"lost\": []"));
+  free(data);
+  free(status);
+  free(error);
+}
+
 static void test_refuses_foreign_folder(void **state) {
   ctx *c = *state;
   ctx other = *c;
@@ -419,6 +476,7 @@ int main(void) {
       cmocka_unit_test(test_history_keeps_each_run),
       cmocka_unit_test(test_history_skips_links),
       cmocka_unit_test(test_lost_platform_is_reported),
+      cmocka_unit_test(test_outage_is_not_a_regression),
       cmocka_unit_test(test_refuses_foreign_folder),
   };
 
