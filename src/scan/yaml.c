@@ -17,6 +17,7 @@
 #define YAML_DEPTH_MAX 64
 #define YAML_VISITS_MAX 200000
 #define YAML_DOCS_MAX 10000
+#define YAML_MERGE_DEPTH_MAX 16
 
 typedef struct ywalk {
   am_scan *scan;
@@ -33,35 +34,106 @@ static bool scalar_is(const yaml_node_t *n, const char *s) {
          memcmp(n->data.scalar.value, s, n->data.scalar.length) == 0;
 }
 
-/* The value node of `key` in a mapping, and the key node itself. */
-static yaml_node_t *map_get(yaml_document_t *doc, yaml_node_t *map,
-                            const char *key, yaml_node_t **key_node) {
+/* A merge key: a plain `<<`, or one tagged !!merge. A quoted "<<" is an
+ * ordinary key. */
+static bool is_merge_key(const yaml_node_t *k) {
+  return k && k->type == YAML_SCALAR_NODE &&
+         ((k->data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
+           scalar_is(k, "<<")) ||
+          (k->tag &&
+           strcmp((const char *)k->tag, "tag:yaml.org,2002:merge") == 0));
+}
+
+/*
+ * The value node of `key` in a mapping, and in `*key_node` the key that
+ * names it. An explicit key wins; else the mappings merged in by a `<<` key
+ * (one mapping, or a list of them, the earlier winning) are searched, and
+ * `*key_node` is that `<<` key, so the line is where this mapping takes the
+ * value. Merges nest YAML_MERGE_DEPTH_MAX deep at most, and every mapping
+ * searched counts as a visit, so a cycle of aliases or a merge bomb stays
+ * cheap.
+ */
+static yaml_node_t *map_find(ywalk *w, yaml_node_t *map, const char *key,
+                             yaml_node_t **key_node, int depth) {
+  yaml_node_t *merge_key = NULL;
+  yaml_node_t *merge = NULL;
+  yaml_node_t *found = NULL;
+
   if (map == NULL || map->type != YAML_MAPPING_NODE)
     return NULL;
   for (yaml_node_pair_t *p = map->data.mapping.pairs.start;
        p < map->data.mapping.pairs.top; p++) {
-    yaml_node_t *k = yaml_document_get_node(doc, p->key);
+    yaml_node_t *k = yaml_document_get_node(w->doc, p->key);
 
     if (scalar_is(k, key)) {
       if (key_node)
         *key_node = k;
-      return yaml_document_get_node(doc, p->value);
+      return yaml_document_get_node(w->doc, p->value);
+    }
+    if (merge_key == NULL && is_merge_key(k)) {
+      merge_key = k;
+      merge = yaml_document_get_node(w->doc, p->value);
     }
   }
-  return NULL;
+  if (merge == NULL || depth >= YAML_MERGE_DEPTH_MAX)
+    return NULL;
+  if (merge->type == YAML_MAPPING_NODE) {
+    if (++w->visits <= YAML_VISITS_MAX)
+      found = map_find(w, merge, key, NULL, depth + 1);
+  } else if (merge->type == YAML_SEQUENCE_NODE) {
+    for (yaml_node_item_t *it = merge->data.sequence.items.start;
+         it < merge->data.sequence.items.top && found == NULL &&
+         ++w->visits <= YAML_VISITS_MAX;
+         it++)
+      found = map_find(w, yaml_document_get_node(w->doc, *it), key, NULL,
+                       depth + 1);
+  }
+  if (found != NULL && key_node)
+    *key_node = merge_key;
+  return found;
 }
 
-/* Add one image value; templates and empty values are unresolved. */
+static yaml_node_t *map_get(ywalk *w, yaml_node_t *map, const char *key,
+                            yaml_node_t **key_node) {
+  return map_find(w, map, key, key_node, 0);
+}
+
+/* True for a plain scalar YAML reads as null: empty, `~` or `null`. */
+static bool scalar_is_null(const yaml_node_t *n) {
+  if (n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
+    return false;
+  return n->data.scalar.length == 0 || scalar_is(n, "~") ||
+         scalar_is(n, "null") || scalar_is(n, "Null") || scalar_is(n, "NULL");
+}
+
+/* Add one image value; templates, nulls and values that are not text are
+ * unresolved, with the reason. */
 static int add_value(ywalk *w, yaml_node_t *key, yaml_node_t *val,
                      am_context ctx) {
   char *raw;
   int line = (int)key->start_mark.line + 1;
   int rc = AM_OK;
 
-  if (val == NULL || val->type != YAML_SCALAR_NODE)
+  if (val == NULL)
     return AM_OK;
-  if (w->nrefs++ >= AM_SCAN_REFS_PER_FILE)
+  if (w->nrefs >= AM_SCAN_REFS_PER_FILE) {
+    /* Say once that the rest is skipped, as the Dockerfile reader does. */
+    if (w->nrefs++ == AM_SCAN_REFS_PER_FILE)
+      return am_scan_add_unresolved(w->scan, w->path, line, "",
+                                    "too many references, the rest skipped");
     return AM_OK;
+  }
+  w->nrefs++;
+  if (val->type == YAML_MAPPING_NODE)
+    return am_scan_add_unresolved(w->scan, w->path, line, "",
+                                  "image is a mapping, not an image name");
+  if (val->type != YAML_SCALAR_NODE)
+    return am_scan_add_unresolved(w->scan, w->path, line, "",
+                                  "image is a list, not an image name");
+  if (scalar_is_null(val))
+    return am_scan_add_unresolved(w->scan, w->path, line,
+                                  (const char *)val->data.scalar.value,
+                                  "image is null, not an image name");
   raw =
       am_strndup((const char *)val->data.scalar.value, val->data.scalar.length);
   if (raw == NULL)
@@ -110,7 +182,7 @@ static int add_containers(ywalk *w, yaml_node_t *seq) {
        it < seq->data.sequence.items.top && rc == AM_OK; it++) {
     yaml_node_t *c = yaml_document_get_node(w->doc, *it);
     yaml_node_t *key = NULL;
-    yaml_node_t *val = map_get(w->doc, c, "image", &key);
+    yaml_node_t *val = map_get(w, c, "image", &key);
 
     if (val != NULL)
       rc = add_value(w, key, val, AM_CTX_YAML);
@@ -158,7 +230,7 @@ static int walk_compose(ywalk *w, yaml_node_t *services) {
        p < services->data.mapping.pairs.top && rc == AM_OK; p++) {
     yaml_node_t *svc = yaml_document_get_node(w->doc, p->value);
     yaml_node_t *key = NULL;
-    yaml_node_t *val = map_get(w->doc, svc, "image", &key);
+    yaml_node_t *val = map_get(w, svc, "image", &key);
 
     if (val != NULL)
       rc = add_value(w, key, val, AM_CTX_COMPOSE);
@@ -250,10 +322,10 @@ int scan_yaml(am_scan *scan, const char *path, const char *text, size_t len) {
     w.doc = &doc;
     w.visits = 0;
     if (root->type == YAML_MAPPING_NODE) {
-      yaml_node_t *services = map_get(&doc, root, "services", NULL);
+      yaml_node_t *services = map_get(&w, root, "services", NULL);
 
-      if (map_get(&doc, root, "kind", NULL) != NULL ||
-          map_get(&doc, root, "apiVersion", NULL) != NULL)
+      if (map_get(&w, root, "kind", NULL) != NULL ||
+          map_get(&w, root, "apiVersion", NULL) != NULL)
         rc = walk_manifest(&w, root, 0);
       else if (services != NULL)
         rc = walk_compose(&w, services);
