@@ -77,7 +77,7 @@
 <h2 id="refs">Where it is referenced</h2>
 {{#NO_REFS}}<p class="empty">No file in the scanned repositories names this image.</p>{{/NO_REFS}}
 <ul class="refs">
-{{#REF}}<li>{{#HAS_LINK}}<a href="{{LINK}}"><code>{{PATH}}:{{LINE}}</code></a>{{/HAS_LINK}}{{#NO_LINK}}<code>{{PATH}}:{{LINE}}</code>{{/NO_LINK}} <span class="ctx">{{CONTEXT}}</span>{{#HAS_PLATFORM}} <span class="tag">{{PLATFORM}}</span>{{/HAS_PLATFORM}}{{#HAS_RAW}} <span class="raw">as <code>{{RAW}}</code></span>{{/HAS_RAW}}</li>
+{{#REF}}<li>{{#HAS_LINK}}<a href="{{LINK}}"><code>{{PATH}}:{{LINE}}</code></a>{{/HAS_LINK}}{{#NO_LINK}}<code>{{PATH}}:{{LINE}}</code>{{/NO_LINK}} <span class="ctx">{{CONTEXT}}</span>{{#PLATFORM}} <span class="tag">{{PLATFORM}}</span>{{/PLATFORM}}{{#HAS_RAW}} <span class="raw">as <code>{{RAW}}</code></span>{{/HAS_RAW}}</li>
 {{/REF}}
 </ul>
 </section>

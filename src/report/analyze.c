@@ -383,35 +383,48 @@ static int row_cmp(const void *a, const void *b) {
   return strcmp(x->image, y->image);
 }
 
+/* True when two references are the same line of the same file. */
+static bool same_place(const am_row_ref *a, const am_scan *scan,
+                       const am_reference *ref) {
+  return a->scan == scan && a->ref->line == ref->line &&
+         strcmp(a->ref->path, ref->path) == 0;
+}
+
 /* Give every row the references that name its image, across every
- * source in scan order: counted first, then filled. */
+ * source in scan order: counted first, then filled. A line that builds
+ * several platforms gives a reference for each, next to each other (scans
+ * are sorted by path and line), but is one place. */
 static int collect_uses(am_model *m) {
   for (size_t s = 0; s < m->nscans; s++) {
     for (size_t i = 0; i < m->scans[s].nrefs; i++) {
       size_t r = 0;
 
       if (am_strmap_get(&m->row_index, m->scans[s].refs[i].image, &r))
-        m->rows[r].uses++;
+        m->rows[r].nrefs++;
     }
   }
   for (size_t r = 0; r < m->nrows; r++) {
-    if (m->rows[r].uses == 0)
+    if (m->rows[r].nrefs == 0)
       continue;
-    m->rows[r].refs = calloc(m->rows[r].uses, sizeof(*m->rows[r].refs));
+    m->rows[r].refs = calloc(m->rows[r].nrefs, sizeof(*m->rows[r].refs));
     if (m->rows[r].refs == NULL)
       return AM_ENOMEM;
-    m->rows[r].uses = 0;
+    m->rows[r].nrefs = 0;
   }
   for (size_t s = 0; s < m->nscans; s++) {
     for (size_t i = 0; i < m->scans[s].nrefs; i++) {
+      const am_reference *ref = &m->scans[s].refs[i];
       size_t r = 0;
 
-      if (am_strmap_get(&m->row_index, m->scans[s].refs[i].image, &r)) {
+      if (am_strmap_get(&m->row_index, ref->image, &r)) {
         am_row *row = &m->rows[r];
 
-        row->refs[row->uses].scan = &m->scans[s];
-        row->refs[row->uses].ref = &m->scans[s].refs[i];
-        row->uses++;
+        if (row->nrefs == 0 ||
+            !same_place(&row->refs[row->nrefs - 1], &m->scans[s], ref))
+          row->uses++;
+        row->refs[row->nrefs].scan = &m->scans[s];
+        row->refs[row->nrefs].ref = ref;
+        row->nrefs++;
       }
     }
   }

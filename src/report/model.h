@@ -51,8 +51,10 @@ typedef struct am_row {
   const am_target *t;     /* NULL for a used image */
   const am_scan *scan;    /* the scan the target came from, or NULL */
   const am_image *answer; /* the registry's answer, or NULL */
-  size_t uses;            /* references naming the image, all sources */
-  am_row_ref *refs;       /* owned: those `uses` references, in scan order */
+  size_t uses;            /* places naming the image: file lines, all sources */
+  size_t nrefs;           /* references naming it (a line may build several
+                             platforms, each its own reference) */
+  am_row_ref *refs;       /* owned: those `nrefs` references, in scan order */
   am_cell *cells;         /* one per column */
   char *page;             /* owned: "images/<slug>-<hash>.html" */
 } am_row;

@@ -138,23 +138,33 @@ static void fill_registry(am_tpl_dict *d, const am_image *answer) {
 }
 
 static void fill_refs(am_tpl_dict *d, const am_row *row) {
-  am_tpl_show_if(d, "NO_REFS", row->uses == 0);
-  for (size_t i = 0; i < row->uses; i++) {
+  am_tpl_dict *rd = NULL;
+
+  am_tpl_show_if(d, "NO_REFS", row->nrefs == 0);
+  for (size_t i = 0; i < row->nrefs; i++) {
     const am_scan *scan = row->refs[i].scan;
     const am_reference *ref = row->refs[i].ref;
-    am_tpl_dict *rd = am_tpl_section(d, "REF");
-    char *link =
-        am_render_source_link(scan->url, scan->commit, ref->path, ref->line);
+    const am_reference *prev = i > 0 ? row->refs[i - 1].ref : NULL;
+    char *link = NULL;
 
+    /* One line building several platforms is one item, with a tag for
+     * each platform. */
+    if (prev != NULL && row->refs[i - 1].scan == scan &&
+        prev->line == ref->line && prev->context == ref->context &&
+        strcmp(prev->path, ref->path) == 0) {
+      if (ref->platform != NULL)
+        am_tpl_set(am_tpl_section(rd, "PLATFORM"), "PLATFORM", ref->platform);
+      continue;
+    }
+    rd = am_tpl_section(d, "REF");
+    link = am_render_source_link(scan->url, scan->commit, ref->path, ref->line);
     am_tpl_set(rd, "PATH", ref->path);
     am_tpl_set_int(rd, "LINE", ref->line);
     am_tpl_set(rd, "LINK", link);
     am_tpl_show(rd, link ? "HAS_LINK" : "NO_LINK");
     am_tpl_set(rd, "CONTEXT", am_report_context_name(ref->context));
-    if (ref->platform != NULL) {
-      am_tpl_set(rd, "PLATFORM", ref->platform);
-      am_tpl_show(rd, "HAS_PLATFORM");
-    }
+    if (ref->platform != NULL)
+      am_tpl_set(am_tpl_section(rd, "PLATFORM"), "PLATFORM", ref->platform);
     if (ref->raw != NULL && strcmp(ref->raw, ref->image) != 0) {
       am_tpl_set(rd, "RAW", ref->raw);
       am_tpl_show(rd, "HAS_RAW");
