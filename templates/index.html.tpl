@@ -93,6 +93,7 @@
 <li><span class="chip s-blocked"><span class="sym" aria-hidden="true">⊘</span> blocked</span> base lacks it (named)</li>
 <li><span class="chip s-missing"><span class="sym" aria-hidden="true">✗</span> missing</span> used image lacks it</li>
 <li><span class="chip s-unknown"><span class="sym" aria-hidden="true">?</span> unknown</span> registry could not say</li>
+<li><span class="chip s-unused"><span class="sym" aria-hidden="true">–</span> unused</span> no reference is for this platform</li>
 </ul>
 <form class="controls" data-controls hidden>
 <label>Find <input type="search" name="q" data-filter-text placeholder="image name" autocomplete="off"></label>
@@ -104,6 +105,7 @@
 <option value="blocked">⊘ blocked</option>
 <option value="missing">✗ missing</option>
 <option value="unknown">? unknown</option>
+<option value="unused">– unused</option>
 </select></label>
 <label>on <select name="col" data-filter-col>
 <option value="">any platform</option>

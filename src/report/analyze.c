@@ -11,7 +11,8 @@
 #include <strings.h>
 
 static const char *const state_names[AM_CELL_NSTATES] = {
-    "published", "declared", "portable", "blocked", "missing", "unknown"};
+    "published", "declared", "portable", "blocked",
+    "missing",   "unknown",  "unused"};
 
 const char *am_cell_state_name(am_cell_state state) {
   if ((int)state < 0 || state >= AM_CELL_NSTATES)
@@ -357,17 +358,57 @@ static int target_cell(const am_model *m, am_cell *cell, const am_row *row,
   return cell_from_bases(m, cell, row, col);
 }
 
+/* True when a reference for platform `p` needs the image on column `col`:
+ * the same architecture and, when both name a Windows release, the same
+ * release. */
+static bool platform_needs(const am_platform *p, const am_platform *col) {
+  const char *a = NULL;
+  const char *b = NULL;
+
+  if (!am_platform_same_arch(p, col))
+    return false;
+  if (p->os_version[0] == '\0' || col->os_version[0] == '\0')
+    return true;
+  a = am_windows_build_prefix(p->os_version);
+  b = am_windows_build_prefix(col->os_version);
+  return strcmp(a ? a : p->os_version, b ? b : col->os_version) == 0;
+}
+
+/* True when some reference to the used image `row` is for column `col`,
+ * or for no platform in particular. */
+static bool used_on(const am_row *row, const am_platform *col) {
+  for (size_t i = 0; i < row->nrefs; i++) {
+    const char *platform = row->refs[i].ref->platform;
+    am_platform p;
+
+    if (platform == NULL || am_platform_parse(&p, platform, NULL) != 0 ||
+        platform_needs(&p, col))
+      return true;
+  }
+  /* An image no reference names (a row from the registry's answers
+   * alone) is judged everywhere. */
+  return row->nrefs == 0;
+}
+
+/* A used image is published, missing or unknown where a reference needs
+ * it; elsewhere it is published when the registry has it anyway, else
+ * unused rather than missing. */
 static int used_cell(am_cell *cell, const am_row *row, const am_platform *col) {
   const am_image_platform *entry = NULL;
+  bool needed = used_on(row, col);
 
   if (row->answer == NULL || row->answer->status != AM_IMAGE_OK) {
+    if (!needed) {
+      cell->state = AM_CELL_UNUSED;
+      return AM_OK;
+    }
     cell->state = AM_CELL_UNKNOWN;
     cell->note = unknown_reason(row->answer, "registry");
     return cell->note ? AM_OK : AM_ENOMEM;
   }
   entry = index_entry(row->answer, col);
   if (entry == NULL) {
-    cell->state = AM_CELL_MISSING;
+    cell->state = needed ? AM_CELL_MISSING : AM_CELL_UNUSED;
     return AM_OK;
   }
   cell->state = AM_CELL_PUBLISHED;
@@ -665,7 +706,7 @@ int am_model_build(am_model *m, const am_scan *scans, size_t nscans,
       if (row->target) {
         tot->targets[cell->state]++;
         tot->ntargets++;
-      } else {
+      } else if (cell->state != AM_CELL_UNUSED) {
         tot->used[cell->state]++;
         tot->nused++;
       }

@@ -26,6 +26,7 @@ typedef enum am_cell_state {
   AM_CELL_BLOCKED,
   AM_CELL_MISSING,
   AM_CELL_UNKNOWN,
+  AM_CELL_UNUSED, /* a used image no reference needs on this platform */
   AM_CELL_NSTATES
 } am_cell_state;
 

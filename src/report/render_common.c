@@ -7,12 +7,13 @@
 #include <string.h>
 
 static const char *const symbols[AM_CELL_NSTATES] = {
-    "\u2713", /* published: check mark */
-    "\u25D0", /* declared: half circle, on its way */
-    "+",      /* portable: can be added */
-    "\u2298", /* blocked: circled slash */
-    "\u2717", /* missing: ballot x */
-    "?"};     /* unknown */
+    "\u2713",  /* published: check mark */
+    "\u25D0",  /* declared: half circle, on its way */
+    "+",       /* portable: can be added */
+    "\u2298",  /* blocked: circled slash */
+    "\u2717",  /* missing: ballot x */
+    "?",       /* unknown */
+    "\u2013"}; /* unused: a dash, nothing asked for */
 
 const char *am_render_symbol(am_cell_state s) {
   return (int)s >= 0 && s < AM_CELL_NSTATES ? symbols[s] : "?";

@@ -77,6 +77,9 @@ static void fill_cells(const am_render *r, am_tpl_dict *d, const am_row *row) {
     case AM_CELL_MISSING:
       am_tpl_set(cd, "WHY", "not in the registry's index");
       break;
+    case AM_CELL_UNUSED:
+      am_tpl_set(cd, "WHY", "no reference here is for this platform");
+      break;
     default:
       am_tpl_set(cd, "WHY", cell->note);
       break;
