@@ -186,9 +186,21 @@ static int clone_mirror(git_repository **out, const char *url, const char *path,
   repo = NULL;
   am_tmpdir_lock();
   if (rename(tmp, path) != 0) {
+    int rename_errno = errno;
+
     am_tmpdir_unlock();
+    /* Another run cloned the same URL meanwhile and renamed first: use its
+     * mirror (the done label removes ours), brought up to date. */
+    if ((rename_errno == ENOTEMPTY || rename_errno == EEXIST) &&
+        git_repository_open_bare(out, path) == 0) {
+      am_log(AM_LOG_INFO,
+             "%s: another run put its mirror in %s first; using it", url, path);
+      am_path_remove_tree(tmp);
+      rc = fetch_mirror(*out, url, err);
+      goto done;
+    }
     rc = am_err_set(err, AM_EIO, "cannot move mirror into %s: %s", path,
-                    strerror(errno));
+                    strerror(rename_errno));
     goto done;
   }
   am_tmpdir_unlock();

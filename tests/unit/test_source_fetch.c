@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static char tmpdir[PATH_MAX];
@@ -178,10 +179,102 @@ static void test_unreachable_url(void **state) {
   assert_non_null(strstr(err.msg, "cannot clone"));
 }
 
+/* One child process: open `url` with the cache `cache` once the pipe
+ * `gate` is closed by the parent, and exit 0 on success. */
+static pid_t open_in_child(const char *url, const char *cache,
+                           const int gate[2]) {
+  pid_t pid = fork();
+
+  if (pid == 0) {
+    am_source_opts opts = {0};
+    am_source *src = NULL;
+    am_err err = {0};
+    char byte;
+    int rc;
+
+    opts.cache_dir = cache;
+    close(gate[1]);
+    alarm(60); /* never hang the suite, whatever happens */
+    while (read(gate[0], &byte, 1) > 0)
+      ;
+    rc = am_source_open(&src, url, &opts, &err);
+    if (rc != 0)
+      fprintf(stderr, "child %ld: %s\n", (long)getpid(), err.msg);
+    am_source_free(src);
+    _exit(rc == 0 ? 0 : 1);
+  }
+  return pid;
+}
+
+/* Two runs cloning the same URL into an empty cache at once: the one whose
+ * rename loses uses the mirror the other put in place, and leaves no
+ * temporary clone behind. Both start at the same instant (a pipe closed
+ * under them), so both find no mirror and both clone. */
+static void test_concurrent_first_clone(void **state) {
+  char origin[PATH_MAX + 16];
+  char url[PATH_MAX + 32];
+  char head[GIT_OID_HEXSZ + 1];
+
+  (void)state;
+  snprintf(origin, sizeof(origin), "%s/origin.git", tmpdir);
+  snprintf(url, sizeof(url), "file://%s", origin);
+  assert_int_equal(am_test_commit_file(origin, "race/Dockerfile",
+                                       "FROM alpine:3.20\n", head),
+                   0);
+  for (int round = 0; round < 4; round++) {
+    char cache[PATH_MAX + 32];
+    char gitdir[PATH_MAX + 48];
+    int gate[2];
+    pid_t a;
+    pid_t b;
+    int status_a = -1;
+    int status_b = -1;
+    am_source_opts opts = {0};
+    am_source *src = NULL;
+    am_err err = {0};
+
+    snprintf(cache, sizeof(cache), "%s/race-%d", tmpdir, round);
+    assert_int_equal(pipe(gate), 0);
+    a = open_in_child(url, cache, gate);
+    b = open_in_child(url, cache, gate);
+    assert_true(a > 0 && b > 0);
+    close(gate[0]);
+    close(gate[1]);
+    assert_int_equal(waitpid(a, &status_a, 0), a);
+    assert_int_equal(waitpid(b, &status_b, 0), b);
+    assert_true(WIFEXITED(status_a) && WEXITSTATUS(status_a) == 0);
+    assert_true(WIFEXITED(status_b) && WEXITSTATUS(status_b) == 0);
+
+    /* One mirror, no temporary clone left, and it serves the commit. */
+    {
+      DIR *d;
+      struct dirent *e;
+      int n = 0;
+
+      snprintf(gitdir, sizeof(gitdir), "%s/git", cache);
+      d = opendir(gitdir);
+      assert_non_null(d);
+      while ((e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.')
+          continue;
+        assert_null(strstr(e->d_name, ".tmp-"));
+        n++;
+      }
+      closedir(d);
+      assert_int_equal(n, 1);
+    }
+    opts.cache_dir = cache;
+    assert_int_equal(am_source_open(&src, url, &opts, &err), 0);
+    assert_string_equal(am_source_commit(src), head);
+    am_source_free(src);
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_clone_then_fetch),
       cmocka_unit_test(test_unreachable_url),
+      cmocka_unit_test(test_concurrent_first_clone),
   };
 
   return cmocka_run_group_tests(tests, setup, teardown);
