@@ -458,7 +458,47 @@ static int visit_tree(walk_state *ws, const git_tree *tree, size_t plen,
   return AM_OK;
 }
 
-/* Walk one --path: a folder's subtree, or a single entry. */
+/* What a symlink or submodule at a path is called in a message, or NULL
+ * for anything the walk can enter. */
+static const char *unfollowed_kind(const git_tree_entry *te) {
+  switch (git_tree_entry_filemode(te)) {
+  case GIT_FILEMODE_LINK:
+    return "a symbolic link";
+  case GIT_FILEMODE_COMMIT:
+    return "a submodule";
+  default:
+    return NULL;
+  }
+}
+
+/* The error for a --path the tree does not hold: say so, or, when a folder
+ * on the way is a symlink or submodule, name that instead. */
+static int missing_path_error(walk_state *ws, const char *clean) {
+  char prefix[WALK_MAX_PATH];
+
+  for (const char *slash = strchr(clean, '/'); slash != NULL;
+       slash = strchr(slash + 1, '/')) {
+    git_tree_entry *te = NULL;
+    const char *kind = NULL;
+    size_t n = (size_t)(slash - clean);
+
+    memcpy(prefix, clean, n);
+    prefix[n] = '\0';
+    if (git_tree_entry_bypath(&te, ws->src->tree, prefix) != 0)
+      break;
+    kind = unfollowed_kind(te);
+    git_tree_entry_free(te);
+    if (kind != NULL)
+      return am_err_set(ws->err, AM_EINVALID,
+                        "%s: path %s is inside %s, %s, which is not followed",
+                        ws->src->spec, clean, prefix, kind);
+  }
+  return am_err_set(ws->err, AM_ENOTFOUND, "%s: no path %s in commit %s",
+                    ws->src->spec, clean, ws->src->commit_hex);
+}
+
+/* Walk one --path: a folder's subtree, or a single entry. A symlink or
+ * submodule is an error: scanning it would find nothing, silently. */
 static int walk_subpath(walk_state *ws, const char *sub) {
   git_tree_entry *te = NULL;
   git_tree *tree = NULL;
@@ -478,8 +518,13 @@ static int walk_subpath(walk_state *ws, const char *sub) {
     goto done;
   }
   if (git_tree_entry_bypath(&te, ws->src->tree, clean) != 0) {
-    rc = am_err_set(ws->err, AM_ENOTFOUND, "%s: no path %s in commit %s",
-                    ws->src->spec, clean, ws->src->commit_hex);
+    rc = missing_path_error(ws, clean);
+    goto done;
+  }
+  if (unfollowed_kind(te) != NULL) {
+    rc = am_err_set(ws->err, AM_EINVALID,
+                    "%s: path %s is %s, which is not followed", ws->src->spec,
+                    clean, unfollowed_kind(te));
     goto done;
   }
   if (git_tree_entry_filemode(te) != GIT_FILEMODE_TREE) {

@@ -97,6 +97,8 @@ def check_k8s_switches(am, work):
                        ("images/app/Dockerfile", "FROM alpine:3.19\n")):
         with open(os.path.join(src, name), "w") as f:
             f.write(body)
+    if not os.path.islink(os.path.join(src, "images", "link")):
+        os.symlink("app", os.path.join(src, "images", "link"))
     git_repo(src, repo)
     scan = [am, "scan", repo, "--format", "json"]
 
@@ -130,6 +132,11 @@ def check_k8s_switches(am, work):
           "--k8s-platforms over the file: %s" % doc["targets"][0]["declared"])
     doc = scan_json(scan + ["-c", cfg, "--no-k8s-convention"])
     check(doc["targets"] == [], "--no-k8s-convention over the file")
+
+    # A --path that is a symlink is one line and exit 1, not an empty scan.
+    rc, out, err = run(scan + ["--path", "images/link"])
+    check(rc == 1 and err.count("\n") == 1 and "symbolic link" in err and
+          out == "", "--path symlink: exit %d, stderr %r" % (rc, err))
 
 
 main(test)
