@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* coverage.csv: one row per image, one column per platform (RFC 4180). */
+/* coverage.csv: one row per image, one column per platform holding the
+ * cell's state alone (so a spreadsheet can filter on it), and a last
+ * column of notes: what blocks a cell, why one is unknown (RFC 4180). */
 #include "report/render.h"
 
 #include <stdlib.h>
@@ -33,26 +35,31 @@ int am_render_csv(const am_render *r, am_err *err) {
   csv_field(&out, "uses", false);
   for (size_t c = 0; c < m->columns.len; c++)
     csv_field(&out, m->columns.v[c], false);
+  csv_field(&out, "notes", false);
   am_buf_puts(&out, "\r\n");
   for (size_t i = 0; i < m->nrows; i++) {
     const am_row *row = &m->rows[i];
     char uses[24];
+    am_buf notes;
 
+    am_buf_init(&notes, 0);
     snprintf(uses, sizeof(uses), "%zu", row->uses);
     csv_field(&out, row->image, true);
     csv_field(&out, row->target ? "target" : "used", false);
     csv_field(&out, uses, false);
     for (size_t c = 0; c < m->columns.len; c++) {
       const am_cell *cell = &row->cells[c];
-      char *text = NULL;
+      const char *sep = notes.len ? "; " : "";
 
+      csv_field(&out, am_cell_state_name(cell->state), false);
       if (cell->state == AM_CELL_BLOCKED && cell->base != NULL)
-        text = am_asprintf("blocked by %s", cell->base);
+        am_buf_printf(&notes, "%s%s: blocked by %s", sep, m->columns.v[c],
+                      cell->base);
       else if (cell->state == AM_CELL_UNKNOWN && cell->note != NULL)
-        text = am_asprintf("unknown: %s", cell->note);
-      csv_field(&out, text ? text : am_cell_state_name(cell->state), false);
-      free(text);
+        am_buf_printf(&notes, "%s%s: %s", sep, m->columns.v[c], cell->note);
     }
+    csv_field(&out, notes.data ? notes.data : "", false);
+    am_buf_free(&notes);
     am_buf_puts(&out, "\r\n");
   }
   if (out.data == NULL)

@@ -445,6 +445,35 @@ static void test_outage_is_not_a_regression(void **state) {
   free(error);
 }
 
+/* coverage.csv: a state per platform column, alone, and the reasons in a
+ * last column. */
+static void test_csv_states_and_notes(void **state) {
+  ctx *c = *state;
+  am_err err;
+  char *csv = NULL;
+  const char *row = NULL;
+  const char *end = NULL;
+  char line[1024];
+
+  assert_int_equal(write_run(c, "2024-08-01T00:00:00Z", 30, NULL, NULL, &err),
+                   AM_OK);
+  csv = slurp(c->site, "coverage.csv");
+  assert_non_null(csv);
+  assert_non_null(strstr(csv, "image,kind,uses,linux/amd64,linux/arm64,"
+                              "windows/amd64,notes\r\n"));
+  row = strstr(csv, "\r\nregistry.example/e2e/legacy:0.1,");
+  assert_non_null(row);
+  end = strstr(row + 2, "\r\n");
+  assert_non_null(end);
+  snprintf(line, sizeof(line), "%.*s", (int)(end - row - 2), row + 2);
+  assert_string_equal(
+      line, "registry.example/e2e/legacy:0.1,target,2,published,blocked,"
+            "blocked,linux/arm64: blocked by "
+            "docker.io/library/debian-amd64-only:1; windows/amd64: blocked by "
+            "docker.io/library/debian-amd64-only:1");
+  free(csv);
+}
+
 static void test_refuses_foreign_folder(void **state) {
   ctx *c = *state;
   ctx other = *c;
@@ -477,6 +506,7 @@ int main(void) {
       cmocka_unit_test(test_history_skips_links),
       cmocka_unit_test(test_lost_platform_is_reported),
       cmocka_unit_test(test_outage_is_not_a_regression),
+      cmocka_unit_test(test_csv_states_and_notes),
       cmocka_unit_test(test_refuses_foreign_folder),
   };
 
