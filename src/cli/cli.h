@@ -5,6 +5,7 @@
 
 #include "registry/registry.h"
 #include "scan/scan.h"
+#include "util/buf.h"
 #include "util/err.h"
 #include "util/strv.h"
 
@@ -101,6 +102,14 @@ void am_cli_progress(size_t done, size_t total, void *ud);
 /* The output format: as asked, else a table on a terminal and JSON
  * otherwise. */
 am_format am_cli_format(const am_cli *cli);
+
+/*
+ * `s` (NULL: "") made safe for a terminal, in `buf` (cleared first): C0
+ * controls, DEL and UTF-8 C1 controls become \xNN / \u00NN, so text from a
+ * repository or registry cannot move the cursor or set colours. Returns
+ * buf's text, valid until buf is changed.
+ */
+const char *am_cli_term_text(am_buf *buf, const char *s);
 
 /* Print a JSON document (consumed) to stdout; returns an exit code. */
 int am_cli_print_json(struct json_t *doc);

@@ -11,27 +11,40 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* One image per block: its status and digest, then one platform a line. */
+/* One image per block: its status and digest, then one platform a line.
+ * Registry text goes through am_cli_term_text: a registry is not trusted
+ * with the terminal either. */
 static void print_images_table(const am_image *images, size_t n) {
+  am_buf a;
+  am_buf b;
+  am_buf c;
+
+  am_buf_init(&a, 0);
+  am_buf_init(&b, 0);
+  am_buf_init(&c, 0);
   for (size_t i = 0; i < n; i++) {
     const am_image *im = &images[i];
 
-    printf("%s%s\n", i ? "\n" : "", im->image);
+    printf("%s%s\n", i ? "\n" : "", am_cli_term_text(&a, im->image));
     if (im->status != AM_IMAGE_OK) {
       printf("  %s: %s\n", am_image_status_name(im->status),
-             im->error ? im->error : "");
+             am_cli_term_text(&a, im->error));
       continue;
     }
-    printf("  %s  %s\n", im->digest ? im->digest : "",
-           im->media_type ? im->media_type : "");
+    printf("  %s  %s\n", am_cli_term_text(&a, im->digest),
+           am_cli_term_text(&b, im->media_type));
     for (size_t j = 0; j < im->nplatforms; j++) {
       const am_image_platform *p = &im->platforms[j];
 
-      printf("  %-16s %s%s%s\n", p->platform, p->digest ? p->digest : "",
+      printf("  %-16s %s%s%s\n", am_cli_term_text(&a, p->platform),
+             am_cli_term_text(&b, p->digest),
              p->os_version ? "  os.version " : "",
-             p->os_version ? p->os_version : "");
+             am_cli_term_text(&c, p->os_version));
     }
   }
+  am_buf_free(&a);
+  am_buf_free(&b);
+  am_buf_free(&c);
 }
 
 int am_cli_resolve_images(const am_cli *cli, const am_strv *refs,

@@ -51,56 +51,101 @@ int am_cli_print_json(json_t *doc) {
   return AM_EXIT_OK;
 }
 
-/* The width of the longest string in a column, capped for the terminal. */
-static int column_width(const am_scan *scan, bool targets) {
-  size_t w = 5;
+const char *am_cli_term_text(am_buf *buf, const char *s) {
+  static const char hex[] = "0123456789abcdef";
+  const unsigned char *p = (const unsigned char *)(s ? s : "");
 
-  if (targets) {
-    for (size_t i = 0; i < scan->ntargets; i++)
-      w = strlen(scan->targets[i].image) > w ? strlen(scan->targets[i].image)
-                                             : w;
-  } else {
-    for (size_t i = 0; i < scan->nrefs; i++)
-      w = strlen(scan->refs[i].image) > w ? strlen(scan->refs[i].image) : w;
+  am_buf_reset(buf);
+  for (; *p; p++) {
+    char esc[8] = "\\x";
+    size_t n = 4;
+
+    if (*p >= 0x20 && *p != 0x7f &&
+        !(p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f)) {
+      if (am_buf_append(buf, p, 1) != AM_OK)
+        break;
+      continue;
+    }
+    if (*p == 0xc2) {
+      /* A C1 control in UTF-8 (U+0080..U+009F): CSI is one of them. */
+      memcpy(esc, "\\u00", 4);
+      p++;
+      n = 6;
+    }
+    esc[n - 2] = hex[*p >> 4];
+    esc[n - 1] = hex[*p & 15];
+    if (am_buf_append(buf, esc, n) != AM_OK)
+      break;
+  }
+  return buf->data ? buf->data : "";
+}
+
+/* The width of the longest string in a column, capped for the terminal. */
+static int column_width(const am_scan *scan, bool targets, am_buf *tmp) {
+  size_t w = 5;
+  size_t n = targets ? scan->ntargets : scan->nrefs;
+
+  for (size_t i = 0; i < n; i++) {
+    size_t len = strlen(am_cli_term_text(tmp, targets ? scan->targets[i].image
+                                                      : scan->refs[i].image));
+
+    w = len > w ? len : w;
   }
   return (int)(w > 70 ? 70 : w);
 }
 
+/* The table for people. Every string from the repository goes through
+ * am_cli_term_text, so a control byte in a file name or an image cannot
+ * drive the terminal. A line of 0 means the whole file: no ":0". */
 static void print_scan_table(const am_scan *scan) {
-  int w = column_width(scan, true);
+  am_buf a;
+  am_buf b;
+  am_buf c;
+  int w;
 
-  printf("source  %s\ncommit  %s\n", scan->url ? scan->url : "",
-         scan->commit ? scan->commit : "");
+  am_buf_init(&a, 0);
+  am_buf_init(&b, 0);
+  am_buf_init(&c, 0);
+  w = column_width(scan, true, &a);
+  printf("source  %s\ncommit  %s\n", am_cli_term_text(&a, scan->url),
+         am_cli_term_text(&b, scan->commit));
   printf("\nBUILT (%zu)\n", scan->ntargets);
   for (size_t i = 0; i < scan->ntargets; i++) {
     const am_target *t = &scan->targets[i];
 
-    printf("  %-*s  ", w, t->image);
+    printf("  %-*s  ", w, am_cli_term_text(&a, t->image));
     for (size_t j = 0; j < t->declared.len; j++)
-      printf("%s%s", j ? " " : "", t->declared.v[j]);
+      printf("%s%s", j ? " " : "", am_cli_term_text(&a, t->declared.v[j]));
     printf("\n");
     for (size_t j = 0; j < t->nbases; j++)
-      printf("  %-*s    %s from %s\n", w, "", t->bases[j].platform,
-             t->bases[j].image);
+      printf("  %-*s    %s from %s\n", w, "",
+             am_cli_term_text(&a, t->bases[j].platform),
+             am_cli_term_text(&b, t->bases[j].image));
   }
-  w = column_width(scan, false);
+  w = column_width(scan, false, &a);
   printf("\nREFERENCES (%zu)\n", scan->nrefs);
   for (size_t i = 0; i < scan->nrefs; i++) {
     const am_reference *r = &scan->refs[i];
 
-    printf("  %-*s  %-10s %s:%d%s%s\n", w, r->image,
-           am_context_name(r->context), r->path, r->line,
-           r->platform ? "  for " : "", r->platform ? r->platform : "");
+    printf("  %-*s  %-10s %s:%d%s%s\n", w, am_cli_term_text(&a, r->image),
+           am_context_name(r->context), am_cli_term_text(&b, r->path), r->line,
+           r->platform ? "  for " : "", am_cli_term_text(&c, r->platform));
   }
   if (scan->nunresolved > 0) {
     printf("\nUNRESOLVED (%zu)\n", scan->nunresolved);
     for (size_t i = 0; i < scan->nunresolved; i++) {
       const am_unresolved *u = &scan->unresolved[i];
 
-      printf("  %s:%d  %s: %s\n", u->path, u->line, u->raw ? u->raw : "",
-             u->reason);
+      printf("  %s", am_cli_term_text(&a, u->path));
+      if (u->line > 0)
+        printf(":%d", u->line);
+      printf("  %s: %s\n", am_cli_term_text(&a, u->raw),
+             am_cli_term_text(&b, u->reason));
     }
   }
+  am_buf_free(&a);
+  am_buf_free(&b);
+  am_buf_free(&c);
 }
 
 /* The scan as JSON on stdout, written without building a jansson tree. */

@@ -284,11 +284,22 @@ static int scan_broken(am_scan *scan, const char *path, const char *text,
   }
   if (rc == AM_OK && !any && strstr(text, "image:") != NULL) {
     char reason[256];
+    int line = (int)parser->problem_mark.line + 1;
 
+    /* The reader (a bad byte, a control character) gives an offset, not a
+     * mark: count the lines up to it. */
+    if (parser->error == YAML_READER_ERROR) {
+      size_t end = strlen(text);
+
+      if (parser->problem_offset < end)
+        end = parser->problem_offset;
+      line = 1;
+      for (size_t i = 0; i < end; i++)
+        line += text[i] == '\n';
+    }
     snprintf(reason, sizeof(reason), "not valid YAML: %s",
              parser->problem ? parser->problem : "parse error");
-    rc = am_scan_add_unresolved(scan, path, (int)parser->problem_mark.line + 1,
-                                "", reason);
+    rc = am_scan_add_unresolved(scan, path, line, "", reason);
   }
   return rc;
 }

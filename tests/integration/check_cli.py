@@ -32,6 +32,11 @@ def test(args):
     expect([am, "--help"], 0, stdout_has="scan SOURCE")
     for cmd in ("scan", "resolve", "report", "merge"):
         expect([am, cmd, "--help"], 0, stdout_has="usage: archmatrix " + cmd)
+    # merge asks no registry: its help lists the site options it takes,
+    # and none of the registry ones.
+    merge_help = expect([am, "merge", "--help"], 0, stdout_has="--title")
+    check("--tag-ttl" not in merge_help and "--keep-runs" in merge_help,
+          "merge --help lists the wrong options:\n" + merge_help)
     rc, _, err = run([am])
     check(rc == 2 and "usage" in err, "no command: exit %d" % rc)
     expect([am, "frobnicate"], 2, stderr_has="unknown command 'frobnicate'")
@@ -78,6 +83,7 @@ def test(args):
            stderr_has="absent.json")
 
     check_k8s_switches(am, work)
+    check_table_is_safe(am, work)
 
 
 def scan_json(argv):
@@ -137,6 +143,31 @@ def check_k8s_switches(am, work):
     rc, out, err = run(scan + ["--path", "images/link"])
     check(rc == 1 and err.count("\n") == 1 and "symbolic link" in err and
           out == "", "--path symlink: exit %d, stderr %r" % (rc, err))
+
+
+def check_table_is_safe(am, work):
+    """`scan --format table` never hands a control byte from the repository
+    to the terminal, and a whole-file entry shows no ":0"."""
+    src = os.path.join(work, "table-src")
+    repo = os.path.join(work, "table-repo")
+    evil = os.path.join(src, "evil\x1b]0;title\x07")
+    os.makedirs(evil, exist_ok=True)
+    with open(os.path.join(evil, "Dockerfile"), "w") as f:
+        f.write("FROM alpine:3.19\nFROM alp\x1b[31mine\x7f:1\n")
+    if not os.path.islink(os.path.join(src, "Dockerfile")):
+        os.symlink("/etc/passwd", os.path.join(src, "Dockerfile"))
+    git_repo(src, repo)
+
+    rc, out, err = run([am, "scan", repo, "--format", "table"])
+    check(rc == 0, "table scan: exit %d: %s" % (rc, err.strip()))
+    bad = [c for c in out if (ord(c) < 0x20 and c != "\n") or ord(c) == 0x7f]
+    check(not bad, "table output holds control bytes %r" % bad)
+    check("evil\\x1b]0;title\\x07/Dockerfile:1" in out,
+          "table lacks the escaped path: %s" % out)
+    check("alp\\x1b[31mine\\x7f:1" in out,
+          "table lacks the escaped image: %s" % out)
+    check("  Dockerfile  : symbolic link" in out and "Dockerfile:0" not in out,
+          "whole-file entry: %s" % out)
 
 
 main(test)
