@@ -61,7 +61,20 @@ static const struct {
      "usage: archmatrix merge -o DIR DATA.json...\n"
      "\n"
      "Build one site from the data.json of several runs (one per shard).\n"
-     "Takes the site options of report (--title, --platforms, ...).\n"},
+     "Nothing is asked of a registry: the shards' answers are used.\n"
+     "\n"
+     "  -o, --output DIR         the site folder\n"
+     "  --priority-platform P    whose ports to rank (default linux/arm64)\n"
+     "  --keep-runs N            past runs kept in history (default 30)\n"
+     "  --title TEXT             the site's title (default archmatrix)\n"
+     "  --templates DIR          ctemplate files to use instead of ours\n"
+     "  --assets DIR             CSS and script to copy instead of ours\n"
+     "  -c, --config FILE        JSON configuration (docs/configuration.md)\n"
+     "  --platforms LIST         matrix columns, comma-separated\n"
+     "  -v, -q                   more, or less, on stderr\n"
+     "  -h, --help               this help\n"
+     "\n"
+     "Exit status: 0 done, 1 failure, 2 usage.\n"},
 };
 
 static const char common_help[] =
@@ -88,7 +101,9 @@ void am_cli_help(const char *command, FILE *out) {
   for (size_t i = 0; command && i < sizeof(commands) / sizeof(*commands); i++) {
     if (strcmp(commands[i].name, command) == 0) {
       fputs(commands[i].usage, out);
-      fputs(common_help, out);
+      /* merge asks no registry: its usage lists its own options. */
+      if (strcmp(command, "merge") != 0)
+        fputs(common_help, out);
       return;
     }
   }
