@@ -684,7 +684,11 @@ int am_registry_resolve(am_image **out, const char *const *images, size_t n,
   memset(&r, 0, sizeof(r));
   memset(&defaults, 0, sizeof(defaults));
   r.opts = opts ? opts : &defaults;
-  r.tag_ttl = r.opts->tag_ttl != 0 ? r.opts->tag_ttl : DEFAULT_TAG_TTL;
+  r.tag_ttl = r.opts->tag_ttl;
+  if (!r.opts->tag_ttl_set && r.tag_ttl == 0)
+    r.tag_ttl = DEFAULT_TAG_TTL;
+  if (r.tag_ttl < 0)
+    r.tag_ttl = 0;
   r.ninputs = n;
   if (n == 0) {
     *out = NULL;
