@@ -41,7 +41,8 @@ typedef struct am_mirror {
   const char *url; /* "http://127.0.0.1:5000" */
 } am_mirror;
 
-/* Options for resolving. Zero means the default for each. */
+/* Options for resolving. Zero means the default for each, except that a
+ * tag_ttl with tag_ttl_set is taken as it is, 0 included. */
 typedef struct am_registry_opts {
   const char *cache_dir; /* NULL: no on-disk cache */
   bool no_cache;
@@ -52,6 +53,7 @@ typedef struct am_registry_opts {
   int per_registry; /* requests in flight per registry, default 8 */
   int overall;      /* requests in flight overall, default 32 */
   long tag_ttl;     /* seconds a tag → digest answer is kept, default 3600 */
+  bool tag_ttl_set; /* tag_ttl was chosen: 0 asks again (HEAD) every time */
   long timeout;     /* seconds per request, default 30 */
   const char *ca_file; /* extra CA bundle, or NULL */
   /* Called from the resolving thread as images finish; may be NULL. */

@@ -34,6 +34,7 @@ read = amtest.read
 class Env:
     def __init__(self, args):
         self.probe = args.probe
+        self.archmatrix = args.archmatrix
         self.servers = args.servers
         self.work = args.work
         self.scripts = amtest.Scripts(self.work)
@@ -538,6 +539,85 @@ def case_cache_counts(env):
     check(count(log, "GET") >= len(images), "--no-cache used the cache")
 
 
+def case_tag_ttl(env):
+    """`archmatrix resolve --tag-ttl 0` (or `registries.tag_ttl: 0`) asks
+    the registry again on every run: a tag pushed anew is seen at once,
+    with one HEAD per cached tag. A command-line value wins over the
+    configuration, 0 included."""
+    check(env.archmatrix, "no --archmatrix given")
+    backend = env.server("reg_plain", "url")
+    directory = os.path.join(env.servers, "reg_plain")
+    proxy, proxy_dir = env.start_quirks("ttlproxy", "--proxy", backend)
+    image = proxy + "/ttl/zero:1.0"
+    cache = os.path.join(env.work, "cache")
+
+    def push(platform):
+        spec = os.path.join(env.work, "spec.json")
+        with open(spec, "w") as f:
+            json.dump({"images": [{"name": "ttl/zero", "tag": "1.0",
+                                   "kind": "oci-manifest",
+                                   "platform": platform}]}, f)
+        out = subprocess.run([PYTHON, SERVERCTL, "push", "--dir", directory,
+                              "--spec", spec], check=True,
+                             capture_output=True, text=True).stdout
+        return json.loads(out)["images"]["ttl/zero:1.0"]["digest"]
+
+    def config(ttl):
+        path = os.path.join(env.work, "config-%d.json" % ttl)
+        with open(path, "w") as f:
+            json.dump({"registries": {"tag_ttl": ttl}}, f)
+        return path
+
+    def resolve(*options):
+        env.clear_requests(proxy_dir)
+        proc = subprocess.run(
+            [env.archmatrix, "resolve", "--format", "json", "--cache-dir",
+             cache] + list(options) + [image],
+            capture_output=True, text=True, env=env.env(), timeout=120)
+        check(proc.returncode == 0, "archmatrix resolve %s: exit %d: %s" % (
+            " ".join(options), proc.returncode, proc.stderr))
+        im = json.loads(proc.stdout)["images"][0]
+        return im["digest"], [p["platform"] for p in im["platforms"]], \
+            env.requests(proxy_dir)
+
+    amd64 = push("linux/amd64")
+    digest, platforms, _ = resolve()
+    check((digest, platforms) == (amd64, ["linux/amd64"]),
+          "first answer: %s %s" % (digest, platforms))
+
+    # Within the default hour the cache answers, without a request.
+    arm64 = push("linux/arm64")
+    digest, _, log = resolve()
+    check(digest == amd64 and log == [],
+          "default TTL: %s after %s" % (digest, log))
+
+    digest, platforms, log = resolve("--tag-ttl", "0")
+    check((digest, platforms) == (arm64, ["linux/arm64"]),
+          "--tag-ttl 0 after a re-push: %s %s" % (digest, platforms))
+    check(count(log, "HEAD") == 1, "--tag-ttl 0: %d HEAD, wanted 1: %s"
+          % (count(log, "HEAD"), log))
+    digest, _, log = resolve("--tag-ttl", "0")
+    check(digest == arm64 and [r["method"] for r in log] == ["HEAD"],
+          "--tag-ttl 0, tag unchanged: wanted one HEAD, got %s" % log)
+
+    # From the configuration file, and the command line over it.
+    amd64_again = push("linux/amd64")
+    check(amd64_again == amd64, "the build is not deterministic")
+    digest, _, log = resolve("-c", config(0))
+    check(digest == amd64 and count(log, "HEAD") == 1,
+          "registries.tag_ttl 0: %s after %s" % (digest, log))
+    push("linux/arm64")
+    digest, _, log = resolve("-c", config(3600), "--tag-ttl", "0")
+    check(digest == arm64 and count(log, "HEAD") == 1,
+          "--tag-ttl 0 over registries.tag_ttl 3600: %s after %s"
+          % (digest, log))
+    push("linux/amd64")
+    digest, _, log = resolve("-c", config(0), "--tag-ttl", "3600")
+    check(digest == arm64 and log == [],
+          "--tag-ttl 3600 over registries.tag_ttl 0: %s after %s"
+          % (digest, log))
+
+
 def case_concurrency(env):
     """In-flight limits per registry and overall, seen by a slow proxy."""
     pushed = env.pushed("reg_plain")
@@ -567,6 +647,7 @@ def case_concurrency(env):
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--probe", required=True)
+    parser.add_argument("--archmatrix", help="the archmatrix binary")
     parser.add_argument("--servers", required=True)
     parser.add_argument("--work", required=True)
     parser.add_argument("case")

@@ -59,6 +59,7 @@ int main(int argc, char **argv) {
       opts.no_cache = true;
     } else if (strcmp(a, "--ttl") == 0 && v) {
       opts.tag_ttl = atol(argv[++i]);
+      opts.tag_ttl_set = true;
     } else if (strcmp(a, "--timeout") == 0 && v) {
       opts.timeout = atol(argv[++i]);
     } else if (strcmp(a, "--per-registry") == 0 && v) {
