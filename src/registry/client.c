@@ -237,6 +237,20 @@ static void registry_error_text(const am_xfer *x, char *out, size_t size) {
   json_decref(root);
 }
 
+/* Make curl's error text one log line: control characters (a trailing
+ * newline, say) become spaces, and trailing spaces go. */
+static void one_line(char *text) {
+  size_t n = 0;
+
+  for (char *p = text; *p; p++) {
+    if ((unsigned char)*p < 0x20 || *p == 0x7f)
+      *p = ' ';
+  }
+  n = strlen(text);
+  while (n > 0 && text[n - 1] == ' ')
+    text[--n] = '\0';
+}
+
 /* Curl failures worth another try: the network, not the request. */
 static bool is_transient(int code) {
   switch (code) {
@@ -686,9 +700,9 @@ static void on_xfer_done(am_xfer *x, void *ud) {
     return;
   }
   if (x->curl_code != 0) {
+    one_line(x->curl_error);
     if (is_transient(x->curl_code) && f->attempt < f->client->opts.retries) {
-      snprintf(reason, sizeof(reason), "%.50s", x->curl_error);
-      retry_later(f, reason, -1);
+      retry_later(f, x->curl_error, -1);
       return;
     }
     finish(f, AM_EIO, "%s: %s", f->host, x->curl_error);

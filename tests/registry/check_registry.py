@@ -15,6 +15,7 @@ import base64
 import json
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import time
@@ -434,8 +435,20 @@ def case_faults(env):
     names = ["f429", "f503", "f500", "notfound", "stall", "badjson", "huge",
              "baddigest", "loop", "tofile", "truncated", "ok"]
     images = ["%s/%s/a:1" % (host, n) for n in names]
-    doc, err, _ = env.resolve(images, "--cache-dir", cache, "--timeout", "3")
+    # A port nobody listens on: curl's whole reason reaches the retry line.
+    refused = "127.0.0.1:%d/refused/a:1" % closed_port()
+    doc, err, _ = env.resolve(images + [refused], "--cache-dir", cache,
+                              "--timeout", "3")
     got = dict(zip(names, doc["images"]))
+    check(doc["images"][-1]["status"] == "error",
+          "refused connection: %s" % doc["images"][-1])
+    retry_lines = [line for line in err.splitlines()
+                   if "/refused/a:1: " in line and "retrying" in line]
+    check(len(retry_lines) == 4, "refused connection: %d retry lines, "
+          "wanted 4: %s" % (len(retry_lines), err))
+    check(all("Couldn't connect to server, retrying in" in line
+              for line in retry_lines),
+          "curl's reason cut short in: %s" % retry_lines)
 
     def expect(name, status, text=None):
         im = got[name]
@@ -485,6 +498,15 @@ def case_faults(env):
     doc2, _, _ = env.resolve([host + "/baddigest/a:1"], "--cache-dir", cache)
     check(doc2["images"][0]["status"] == "error",
           "a mismatched body was served from the cache")
+
+
+def closed_port():
+    """A loopback port that was free a moment ago."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    sock.close()
+    return port
 
 
 def count(log, method):
