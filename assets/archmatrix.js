@@ -79,12 +79,23 @@
       var c = col.value;
       var shown = 0, total = 0;
       Array.prototype.forEach.call(tables, function (table) {
+        var here = 0, all = 0;
         Array.prototype.forEach.call(table.tBodies[0].rows, function (row) {
           var ok = rowMatches(row, q, s, c);
           row.hidden = !ok;
-          total++;
-          if (ok) shown++;
+          all++;
+          if (ok) here++;
         });
+        total += all;
+        shown += here;
+        // Say so when a table is left empty, and count what it shows.
+        var wrap = table.closest(".table-wrap");
+        var note = wrap && wrap.nextElementSibling;
+        if (note && note.hasAttribute("data-no-match")) note.hidden = here > 0;
+        var head = wrap && document.getElementById(
+          wrap.getAttribute("aria-labelledby"));
+        var badge = head && head.querySelector(".count");
+        if (badge) badge.textContent = here === all ? all : here + " of " + all;
       });
       count.textContent = shown === total ?
         total + " images" : "Showing " + shown + " of " + total + " images";

@@ -129,6 +129,7 @@
 </tbody>
 </table>
 </div>
+<p class="empty" data-no-match hidden>No image built here matches the filter.</p>
 {{/TARGETS}}
 
 <h3 id="used">Used, not built here <span class="count">{{NUSED}}</span></h3>
@@ -145,6 +146,7 @@
 </tbody>
 </table>
 </div>
+<p class="empty" data-no-match hidden>No used image matches the filter.</p>
 {{/USED}}
 </section>
 

@@ -90,6 +90,12 @@ check("filtering by state on one platform", async (page) => {
     .filter((r) => !r.hidden)
     .map((r) => r.querySelector('td[data-col="linux/arm64"]').dataset.state));
   assert.ok(states.every((s) => s === "blocked"));
+  // Used images are never blocked: that table says so, and counts none.
+  const usedNote = page.locator("#used ~ p[data-no-match]").first();
+  assert.ok(await usedNote.isVisible());
+  assert.equal(await page.locator("#used .count").innerText(), "0 of 7");
+  assert.equal(await page.locator("#built ~ p[data-no-match]").first()
+    .isVisible(), false);
   await page.selectOption("[data-filter-state]", "");
   await page.selectOption("[data-filter-col]", "");
   assert.equal(await page.locator("[data-count]").innerText(), "17 images");
