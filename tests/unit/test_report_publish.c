@@ -171,12 +171,10 @@ static void test_first_run_publishes(void **state) {
 static void test_failed_run_keeps_site(void **state) {
   ctx *c = *state;
   char *before = snapshot(c->site);
-  /* The next run writes one more file (two history entries): stop at the
-   * first, early, middle, and the very last file. */
-  int points[] = {1, 2, 7, c->nfiles / 2, c->nfiles, c->nfiles + 1};
-
-  for (size_t i = 0; i < sizeof(points) / sizeof(*points); i++) {
-    stop_after s = {points[i], false};
+  /* The next run writes one more file (two history entries): fail after
+   * each file in turn, the very last included. */
+  for (int point = 1; point <= c->nfiles + 1; point++) {
+    stop_after s = {point, false};
     am_err err;
     char *after = NULL;
 
@@ -193,16 +191,16 @@ static void test_failed_run_keeps_site(void **state) {
 static void test_killed_run_keeps_site(void **state) {
   ctx *c = *state;
   char *before = snapshot(c->site);
-  int points[] = {1, 3, c->nfiles / 2, c->nfiles + 1};
-
-  for (size_t i = 0; i < sizeof(points) / sizeof(*points); i++) {
+  /* Killed after each file in turn: the first, every one between, and
+   * the last (the next run writes one file more than the first did). */
+  for (int point = 1; point <= c->nfiles + 1; point++) {
     pid_t pid = fork();
     int status = 0;
     char *after = NULL;
 
     assert_true(pid >= 0);
     if (pid == 0) {
-      stop_after s = {points[i], true};
+      stop_after s = {point, true};
       am_err err;
 
       write_run(c, "2024-05-02T00:00:00Z", 30, stop_cb, &s, &err);
