@@ -6,12 +6,16 @@
 #include "util/strv.h"
 
 #include <jansson.h>
+#include <openssl/evp.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 /* The annotation buildx puts on attestation manifests in an index. */
 #define ANNOTATION_REFERENCE_TYPE "vnd.docker.reference.type"
+/* A JWS protected header is a few hundred bytes; bound what is decoded. */
+#define PROTECTED_HEADER_MAX 8192
+#define SIGNATURES_MAX 16
 
 static const struct {
   const char *name;
@@ -97,6 +101,23 @@ static am_manifest_kind kind_from_shape(json_t *root) {
   if (json_is_object(json_object_get(root, "config")))
     return AM_MANIFEST_OCI;
   return AM_MANIFEST_UNKNOWN;
+}
+
+/* The schema1 type a body is: the one its own mediaType or Content-Type
+ * names, or, served generically, signed when it carries signatures. */
+static const char *schema1_name(const char *body_type, const char *header,
+                                json_t *root) {
+  const char *named = body_type ? body_type : header;
+  char bare[128];
+
+  bare_type(bare, sizeof(bare), named);
+  if (strcasecmp(bare, AM_MT_SCHEMA1) == 0)
+    return AM_MT_SCHEMA1;
+  if (strcasecmp(bare, AM_MT_SCHEMA1_SIGNED) == 0)
+    return AM_MT_SCHEMA1_SIGNED;
+  return json_is_array(json_object_get(root, "signatures"))
+             ? AM_MT_SCHEMA1_SIGNED
+             : AM_MT_SCHEMA1;
 }
 
 /* Decide the kind from the body's mediaType and the Content-Type. */
@@ -278,6 +299,11 @@ int am_manifest_parse(am_manifest *out, const char *body, size_t len,
     goto done;
   out->kind = kind;
   out->media_type = canonical_name(kind);
+  if (kind == AM_MANIFEST_SCHEMA1) {
+    json_t *mt = json_object_get(root, "mediaType");
+
+    out->media_type = schema1_name(json_string_value(mt), content_type, root);
+  }
   if (am_manifest_is_index(kind))
     rc = parse_index(out, root, err);
   else if (kind == AM_MANIFEST_SCHEMA1)
@@ -328,6 +354,156 @@ int am_manifest_parse_config(am_platform *out, const char *body, size_t len,
                                string_field(root, "os.version"), err);
 
 done:
+  json_decref(root);
+  return rc;
+}
+
+/* Decode base64url without padding (RFC 7515) into a new NUL-terminated
+ * buffer. Returns NULL on bad input or when memory runs out. */
+static unsigned char *base64url_decode(const char *text, size_t *out_len) {
+  size_t n = strlen(text);
+  size_t padded = (n + 3) / 4 * 4;
+  char *std = NULL;
+  unsigned char *out = NULL;
+  int decoded = 0;
+
+  if (n % 4 == 1 || padded > PROTECTED_HEADER_MAX * 2)
+    return NULL;
+  std = malloc(padded + 1);
+  out = malloc(padded / 4 * 3 + 1);
+  if (std == NULL || out == NULL)
+    goto fail;
+  for (size_t i = 0; i < n; i++) {
+    char c = text[i];
+
+    if (c == '-')
+      c = '+';
+    else if (c == '_')
+      c = '/';
+    else if (c == '+' || c == '/' || c == '=')
+      goto fail; /* not base64url */
+    std[i] = c;
+  }
+  memset(std + n, '=', padded - n);
+  std[padded] = '\0';
+  decoded = EVP_DecodeBlock(out, (const unsigned char *)std, (int)padded);
+  if (decoded < 0)
+    goto fail;
+  /* EVP_DecodeBlock counts the padding as zero bytes. */
+  *out_len = (size_t)decoded - (padded - n);
+  out[*out_len] = '\0';
+  free(std);
+  return out;
+
+fail:
+  free(std);
+  free(out);
+  return NULL;
+}
+
+/* Read formatLength and the decoded formatTail of one signature. */
+static int read_format(json_t *signature, size_t body_len, json_int_t *length,
+                       unsigned char **tail, size_t *tail_len, am_err *err) {
+  const char *protected = string_field(signature, "protected");
+  unsigned char *header = NULL;
+  size_t header_len = 0;
+  json_t *root = NULL;
+  json_t *fl = NULL;
+  const char *ft = NULL;
+  int rc = AM_OK;
+
+  if (protected == NULL ||
+      (header = base64url_decode(protected, &header_len)) == NULL) {
+    rc = am_err_set(err, AM_EINVALID,
+                    "schema1 signature without a readable protected header");
+    goto done;
+  }
+  root = json_loadb((const char *)header, header_len, 0, NULL);
+  fl = json_object_get(root, "formatLength");
+  ft = string_field(root, "formatTail");
+  if (!json_is_integer(fl) || ft == NULL) {
+    rc = am_err_set(err, AM_EINVALID,
+                    "schema1 protected header without formatLength and "
+                    "formatTail");
+    goto done;
+  }
+  *length = json_integer_value(fl);
+  *tail = base64url_decode(ft, tail_len);
+  if (*length < 0 || (size_t)*length > body_len || *tail == NULL)
+    rc = am_err_set(err, AM_EINVALID,
+                    "schema1 protected header with a bad formatLength or "
+                    "formatTail");
+
+done:
+  json_decref(root);
+  free(header);
+  return rc;
+}
+
+int am_manifest_schema1_payload(char **payload, size_t *payload_len,
+                                const char *body, size_t len,
+                                const char *content_type, am_err *err) {
+  char header[128];
+  json_t *root = NULL;
+  json_t *signatures = NULL;
+  json_int_t length = -1;
+  unsigned char *tail = NULL;
+  size_t tail_len = 0;
+  int rc = AM_OK;
+
+  *payload = NULL;
+  *payload_len = 0;
+  bare_type(header, sizeof(header), content_type);
+  if (strcasecmp(header, AM_MT_SCHEMA1_SIGNED) != 0 && !is_generic_type(header))
+    return AM_ENOTFOUND;
+  root = json_loadb(body, len, 0, NULL);
+  signatures = json_object_get(root, "signatures");
+  if (strcasecmp(header, AM_MT_SCHEMA1_SIGNED) != 0 &&
+      (json_integer_value(json_object_get(root, "schemaVersion")) != 1 ||
+       !json_is_array(signatures))) {
+    rc = AM_ENOTFOUND;
+    goto done;
+  }
+  if (json_array_size(signatures) == 0 ||
+      json_array_size(signatures) > SIGNATURES_MAX) {
+    rc = am_err_set(err, AM_EINVALID,
+                    "signed schema1 manifest without a usable signatures "
+                    "block");
+    goto done;
+  }
+  /* Every signature must describe the same payload, as libtrust checks. */
+  for (size_t i = 0; i < json_array_size(signatures); i++) {
+    json_int_t l = 0;
+    unsigned char *t = NULL;
+    size_t tl = 0;
+
+    rc = read_format(json_array_get(signatures, i), len, &l, &t, &tl, err);
+    if (rc == AM_OK && tail != NULL &&
+        (l != length || tl != tail_len || memcmp(t, tail, tl) != 0))
+      rc = am_err_set(err, AM_EINVALID,
+                      "schema1 signatures disagree about the payload");
+    if (tail == NULL) {
+      tail = t;
+      tail_len = tl;
+      length = l;
+    } else {
+      free(t);
+    }
+    if (rc != AM_OK)
+      goto done;
+  }
+  *payload = malloc((size_t)length + tail_len + 1);
+  if (*payload == NULL) {
+    rc = am_err_set(err, AM_ENOMEM, "out of memory");
+    goto done;
+  }
+  memcpy(*payload, body, (size_t)length);
+  memcpy(*payload + length, tail, tail_len);
+  *payload_len = (size_t)length + tail_len;
+  (*payload)[*payload_len] = '\0';
+
+done:
+  free(tail);
   json_decref(root);
   return rc;
 }

@@ -56,7 +56,9 @@ typedef struct am_manifest_entry {
 /* A parsed manifest. Every string is owned by the struct. */
 typedef struct am_manifest {
   am_manifest_kind kind;
-  const char *media_type;     /* canonical name of `kind`, static */
+  /* canonical name of `kind`, static; for schema1 the one it was served
+   * as (v1+json or v1+prettyjws) */
+  const char *media_type;
   am_manifest_entry *entries; /* index and list only */
   size_t nentries;
   size_t nskipped;      /* attestation or non-platform entries dropped */
@@ -79,6 +81,23 @@ bool am_manifest_is_index(am_manifest_kind kind);
  */
 int am_manifest_parse(am_manifest *out, const char *body, size_t len,
                       const char *content_type, am_err *err);
+
+/*
+ * The payload a signed schema1 manifest was signed over, which is what its
+ * digest names (distribution's Docker-Content-Digest): the body without
+ * its JWS "signatures" block, rebuilt as libtrust does from the protected
+ * header of the signatures as body[:formatLength] +
+ * base64url-decode(formatTail). A body served as v1+prettyjws must be
+ * signed; one served with a generic type (application/json) counts as
+ * signed when it is schema1 with a "signatures" array. Returns 0 with a new
+ * NUL-terminated `*payload` of `*payload_len` bytes for the caller to free,
+ * AM_ENOTFOUND when the body is not a signed schema1 manifest, or
+ * AM_EINVALID when its signature block is malformed. The signatures
+ * themselves are not verified.
+ */
+int am_manifest_schema1_payload(char **payload, size_t *payload_len,
+                                const char *body, size_t len,
+                                const char *content_type, am_err *err);
 
 /* Release what a parsed manifest holds. NULL is fine. */
 void am_manifest_free(am_manifest *m);

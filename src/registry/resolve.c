@@ -22,6 +22,7 @@
 #define DEFAULT_TIMEOUT 30L
 
 typedef struct resolver resolver;
+typedef struct step step;
 
 typedef struct job {
   resolver *r;
@@ -46,21 +47,33 @@ struct resolver {
   size_t *job_of; /* input index → job index */
   size_t ninputs;
   size_t done_inputs;
+  step *inflight; /* requests by digest not yet answered */
 };
 
 /* What to do with a body once it has arrived and been verified. */
 typedef void (*body_fn)(job *j, void *ctx, const char *body, size_t len,
                         const char *media_type, const char *digest);
 
+/* A job that wants a body another job's request is already fetching. */
+typedef struct waiter {
+  job *j;
+  body_fn fn;
+  void *ctx;
+  struct waiter *next;
+} waiter;
+
 /* One content request in flight. */
-typedef struct step {
+struct step {
   job *j;
   body_fn fn;
   void *ctx;
   char *expected; /* digest the body must hash to, or NULL (by tag) */
   bool manifest;
   bool head;
-} step;
+  waiter *waiters; /* served by this request's answer, in order */
+  waiter **waiters_tail;
+  step *next_inflight;
+};
 
 static void on_top(job *j, void *ctx, const char *body, size_t len,
                    const char *media_type, const char *digest);
@@ -213,32 +226,35 @@ static void fail_from_response(job *j, const am_response *resp,
     fail_job(j, AM_IMAGE_ERROR, "%s", why);
 }
 
-/* Verify a body against the digest it must have, then keep it. Returns
- * the digest it has, or NULL after failing the job. */
-static const char *verify_body(job *j, step *s, const am_response *resp,
-                               char computed[AM_DIGEST_MAX]) {
+/* Verify a body against the digest it must have: `want`, else the one the
+ * registry sent (`sent`), else none. Returns the digest the body has, or
+ * NULL with the reason in `why`. */
+static const char *verify_body(const step *s, const char *sent,
+                               const char *body, size_t len,
+                               char computed[AM_DIGEST_MAX], char *why,
+                               size_t why_size) {
   const char *want = s->expected;
   am_err err;
 
   am_err_clear(&err);
-  if (want == NULL && resp->digest != NULL) {
-    if (!am_digest_valid(resp->digest)) {
-      fail_job(j, AM_IMAGE_ERROR, "registry sent a malformed digest");
+  if (want == NULL && sent != NULL) {
+    if (!am_digest_valid(sent)) {
+      snprintf(why, why_size, "registry sent a malformed digest");
       return NULL;
     }
-    want = resp->digest;
+    want = sent;
   }
   if (want == NULL) {
     /* No digest to check against (a registry that omits the header on a
      * tag): the body's own hash becomes its name. */
-    if (am_digest_sha256(computed, resp->body, resp->len) != AM_OK) {
-      fail_job(j, AM_IMAGE_ERROR, "cannot hash the manifest");
+    if (am_digest_sha256(computed, body, len) != AM_OK) {
+      snprintf(why, why_size, "cannot hash the manifest");
       return NULL;
     }
     return computed;
   }
-  if (am_digest_check(want, resp->body, resp->len, &err) != AM_OK) {
-    fail_job(j, AM_IMAGE_ERROR, "%s: %s", s->manifest ? "manifest" : "blob",
+  if (am_digest_check(want, body, len, &err) != AM_OK) {
+    snprintf(why, why_size, "%s: %.480s", s->manifest ? "manifest" : "blob",
              err.msg);
     return NULL;
   }
@@ -246,42 +262,145 @@ static const char *verify_body(job *j, step *s, const am_response *resp,
   return computed;
 }
 
+/* What one answer brought, shared by every job waiting on it. */
+typedef struct outcome {
+  const am_response *resp;
+  bool answered;    /* a 200 arrived */
+  const char *body; /* verified: the body, or a signed schema1's payload */
+  size_t len;
+  const char *media_type;
+  const char *digest; /* NULL when the body failed verification */
+  char why[AM_ERR_MSG_MAX];
+} outcome;
+
+/* Hand an outcome to one job's callback; the job's request is over. */
+static void deliver(job *j, body_fn fn, void *ctx, const outcome *o) {
+  j->pending--;
+  if (j->result.status == AM_IMAGE_OK) {
+    if (!o->answered) {
+      fail_from_response(j, o->resp, fn == on_top);
+    } else if (o->digest == NULL) {
+      fail_job(j, AM_IMAGE_ERROR, "%s", o->why);
+    } else {
+      fn(j, ctx, o->body, o->len, o->media_type, o->digest);
+      fn = NULL;
+    }
+  }
+  /* A callback that did not get a body still gets its context back. */
+  if (fn)
+    fn(j, ctx, NULL, 0, NULL, NULL);
+  maybe_finish(j);
+}
+
+static bool same_repository(const job *a, const job *b) {
+  return strcmp(a->ep.base, b->ep.base) == 0 &&
+         strcmp(a->ref.path, b->ref.path) == 0;
+}
+
+static void forget_inflight(step *s) {
+  for (step **link = &s->j->r->inflight; *link;
+       link = &(*link)->next_inflight) {
+    if (*link == s) {
+      *link = s->next_inflight;
+      return;
+    }
+  }
+}
+
+static void get_content(job *j, bool manifest, const char *reference,
+                        const char *expected, body_fn fn, void *ctx);
+
+/*
+ * A content request ended. The answer serves the job that asked and every
+ * job that waited for the same digest; a failure is shared only by jobs
+ * asking the same repository, the others ask on their own (their
+ * repository may grant what this one refused).
+ */
 static void on_content(const am_response *resp, void *ud) {
   step *s = ud;
   job *j = s->j;
   char digest[AM_DIGEST_MAX] = "";
-  const char *have = NULL;
+  char *payload = NULL;
+  size_t payload_len = 0;
+  outcome o;
   am_err err;
+  int rc = AM_OK;
 
   am_err_clear(&err);
-  j->pending--;
-  if (j->result.status != AM_IMAGE_OK)
-    goto done;
-  if (resp->rc != AM_OK || resp->status != 200) {
-    fail_from_response(j, resp, s->fn == on_top);
-    goto done;
+  memset(&o, 0, sizeof(o));
+  forget_inflight(s);
+  o.resp = resp;
+  o.answered = resp->rc == AM_OK && resp->status == 200;
+  o.body = resp->body;
+  o.len = resp->len;
+  o.media_type = resp->content_type;
+  if (o.answered && s->manifest) {
+    /* A signed schema1 manifest's digest names its payload, not the
+     * body with signatures; that payload is what is parsed and kept. */
+    rc = am_manifest_schema1_payload(&payload, &payload_len, resp->body,
+                                     resp->len, resp->content_type, &err);
+    if (rc == AM_OK) {
+      o.body = payload;
+      o.len = payload_len;
+      o.media_type = AM_MT_SCHEMA1_SIGNED;
+    } else if (rc != AM_ENOTFOUND) {
+      snprintf(o.why, sizeof(o.why), "manifest: %.480s", err.msg);
+    }
   }
-  have = verify_body(j, s, resp, digest);
-  if (have == NULL)
-    goto done;
-  if (am_cache_put_blob(j->r->cache, have, resp->body, resp->len,
-                        resp->content_type, &err) != AM_OK)
+  if (o.answered && o.why[0] == '\0')
+    o.digest = verify_body(s, resp->digest, o.body, o.len, digest, o.why,
+                           sizeof(o.why));
+  if (o.digest != NULL && am_cache_put_blob(j->r->cache, o.digest, o.body,
+                                            o.len, o.media_type, &err) != AM_OK)
     am_log(AM_LOG_WARN, "%s: %s", j->name, err.msg);
-  s->fn(j, s->ctx, resp->body, resp->len, resp->content_type, have);
-  s->fn = NULL;
 
-done:
-  /* A step that did not deliver still hands its context back to be freed. */
-  if (s->fn)
-    s->fn(j, s->ctx, NULL, 0, NULL, NULL);
+  deliver(j, s->fn, s->ctx, &o);
+  while (s->waiters) {
+    waiter *w = s->waiters;
+
+    s->waiters = w->next;
+    if (o.answered || same_repository(w->j, j)) {
+      deliver(w->j, w->fn, w->ctx, &o);
+    } else {
+      get_content(w->j, s->manifest, s->expected, s->expected, w->fn, w->ctx);
+      w->j->pending--;
+      maybe_finish(w->j);
+    }
+    free(w);
+  }
+  free(payload);
   free_step(s);
-  maybe_finish(j);
+}
+
+/* Wait for a request already fetching `expected`, if there is one:
+ * concurrent jobs needing the same body share one request. */
+static bool join_inflight(job *j, bool manifest, const char *expected,
+                          body_fn fn, void *ctx) {
+  waiter *w = NULL;
+
+  for (step *s = j->r->inflight; s; s = s->next_inflight) {
+    if (s->manifest != manifest || strcmp(s->expected, expected) != 0)
+      continue;
+    w = calloc(1, sizeof(*w));
+    if (w == NULL)
+      return false;
+    w->j = j;
+    w->fn = fn;
+    w->ctx = ctx;
+    *s->waiters_tail = w;
+    s->waiters_tail = &w->next;
+    j->pending++;
+    am_log(AM_LOG_DEBUG, "%s: %s already asked for", j->name, expected);
+    return true;
+  }
+  return false;
 }
 
 /*
  * Get a manifest or blob: from the cache when `expected` is a digest it
- * holds, otherwise with one GET. `fn` runs with the verified body. `ctx`
- * is handed to `fn`, which owns it from then on.
+ * holds, from the request already fetching it when there is one, otherwise
+ * with one GET. `fn` runs with the verified body. `ctx` is handed to `fn`,
+ * which owns it from then on.
  */
 static void get_content(job *j, bool manifest, const char *reference,
                         const char *expected, body_fn fn, void *ctx) {
@@ -303,6 +422,8 @@ static void get_content(job *j, bool manifest, const char *reference,
     maybe_finish(j);
     return;
   }
+  if (expected && join_inflight(j, manifest, expected, fn, ctx))
+    return;
   s = calloc(1, sizeof(*s));
   url = content_url(j, manifest, reference);
   if (s == NULL || url == NULL ||
@@ -317,6 +438,13 @@ static void get_content(job *j, bool manifest, const char *reference,
   s->fn = fn;
   s->ctx = ctx;
   s->manifest = manifest;
+  s->waiters_tail = &s->waiters;
+  /* Listed before the request goes out: its answer may come at once (a
+   * token that already failed) and must find it. */
+  if (expected) {
+    s->next_inflight = j->r->inflight;
+    j->r->inflight = s;
+  }
   memset(&req, 0, sizeof(req));
   req.method = AM_HTTP_GET;
   req.url = url;
@@ -327,7 +455,9 @@ static void get_content(job *j, bool manifest, const char *reference,
   j->pending++;
   if (am_client_fetch(j->r->client, &req, on_content, s) != AM_OK) {
     j->pending--;
+    forget_inflight(s);
     free_step(s);
+    fn(j, ctx, NULL, 0, NULL, NULL);
     fail_job(j, AM_IMAGE_ERROR, "out of memory");
   }
   free(url);

@@ -427,6 +427,27 @@ def case_quirks(env):
           % took)
     del host
 
+    # Schema1: a signed manifest's digest names its payload (distribution's
+    # rule), by tag and by digest; an unsigned one keeps its served type.
+    signed, plain = quirks + "/schema1/x:1", quirks + "/schema1plain/x:1"
+    doc, err, _ = env.resolve([signed, plain], "--no-cache")
+    got = doc["images"]
+    check(got[0]["status"] == "ok" and got[0]["media_type"] ==
+          "application/vnd.docker.distribution.manifest.v1+prettyjws" and
+          [p["platform"] for p in got[0]["platforms"]] == ["linux/arm64"],
+          "signed schema1: %s" % got[0])
+    check(got[1]["status"] == "ok" and got[1]["media_type"] ==
+          "application/vnd.docker.distribution.manifest.v1+json",
+          "schema1 served as v1+json: %s" % got[1])
+    by_digest = quirks + "/schema1/x@" + got[0]["digest"]
+    cache = os.path.join(env.work, "cache")
+    for _ in range(2):  # the second answer comes from the cache
+        doc, err, _ = env.resolve([by_digest], "--cache-dir", cache)
+        im = doc["images"][0]
+        check(im["status"] == "ok" and im["platforms"] == got[0]["platforms"]
+              and im["media_type"] == got[0]["media_type"],
+              "signed schema1 by digest: %s %s" % (im, err))
+
 
 def case_faults(env):
     host = env.server("reg_fault")
@@ -638,6 +659,45 @@ def case_tag_ttl(env):
     check(digest == arm64 and log == [],
           "--tag-ttl 3600 over registries.tag_ttl 0: %s after %s"
           % (digest, log))
+
+
+def case_shared_fetch(env):
+    """Three tags naming one image, resolved at once through a slow
+    counting proxy: each child manifest and config is fetched once; the
+    jobs that need it while it is on its way wait for that one answer."""
+    backend = env.server("reg_plain", "url")
+    directory = os.path.join(env.servers, "reg_plain")
+    spec = os.path.join(env.work, "spec.json")
+    tags = ["a", "b", "c"]
+    with open(spec, "w") as f:
+        json.dump({"images": [
+            {"name": "shared/single", "tags": tags, "kind": "oci-manifest",
+             "platform": "linux/amd64"},
+            {"name": "shared/index", "tags": tags, "kind": "oci-index",
+             "platforms": [{"platform": "linux/arm/v6",
+                            "index_platform": "linux/arm",
+                            "config_variant": "v6"}]}]}, f)
+    subprocess.run([PYTHON, SERVERCTL, "push", "--dir", directory, "--spec",
+                    spec], check=True, capture_output=True)
+    proxy, proxy_dir = env.start_quirks("shared", "--proxy", backend,
+                                        "--delay", "0.3")
+    images = ["%s/shared/%s:%s" % (proxy, name, t)
+              for name in ("single", "index") for t in tags]
+    doc, _, _ = env.resolve(images, "--no-cache")
+    check(all(im["status"] == "ok" and len(im["platforms"]) == 1
+              for im in doc["images"]), "answers: %s" % doc)
+    log = env.requests(proxy_dir)
+    by_digest = {}
+    for r in log:
+        if r["method"] == "GET" and "sha256:" in r["path"]:
+            by_digest[r["path"]] = by_digest.get(r["path"], 0) + 1
+    check(len(by_digest) == 3, "wanted a config, a child manifest and its "
+          "config by digest: %s" % sorted(by_digest))
+    twice = {p: n for p, n in by_digest.items() if n != 1}
+    check(not twice, "fetched more than once in one run: %s" % twice)
+    tag_gets = [r for r in log if "/manifests/" in r["path"] and
+                "sha256:" not in r["path"]]
+    check(len(tag_gets) == len(images), "tag requests: %s" % tag_gets)
 
 
 def case_concurrency(env):

@@ -12,6 +12,13 @@ server.
   dateretry/...    503 with Retry-After as an HTTP date one second ahead,
                    then 307 to --target.
   longretry/...    429 with Retry-After: 3600.
+  schema1/...      a signed schema1 manifest (v1+prettyjws, arch arm64)
+                   whose Docker-Content-Digest is that of its payload, the
+                   body without signatures, as distribution sends it.
+  schema1plain/... an unsigned schema1 manifest served as v1+json.
+  moved/REPO...    307 to --target's /v2/REPO... (a backend that names
+                   the repository otherwise, so its challenge's scope
+                   differs from the one the client asked for).
 
 With --proxy URL it is instead a counting proxy: every request is passed
 to URL and logged; --delay holds each one so that concurrency shows, and
@@ -21,6 +28,7 @@ Every request is one JSON line in DIR/requests.log.
 """
 
 import argparse
+import base64
 import email.utils
 import hashlib
 import http.client
@@ -38,8 +46,35 @@ import srvcommon  # noqa: E402
 
 OCI_INDEX = "application/vnd.oci.image.index.v1+json"
 DOCKER_LIST = "application/vnd.docker.distribution.manifest.list.v2+json"
+SCHEMA1_SIGNED = "application/vnd.docker.distribution.manifest.v1+prettyjws"
+SCHEMA1 = "application/vnd.docker.distribution.manifest.v1+json"
 PASSED_HEADERS = ("Content-Type", "Docker-Content-Digest", "Location",
                   "WWW-Authenticate", "Retry-After", "RateLimit-Remaining")
+
+
+def b64url(data):
+    return base64.urlsafe_b64encode(data).decode().rstrip("=")
+
+
+def schema1_manifest(name, signed):
+    """A schema1 body laid out as libtrust signs it, and its digest: the
+    payload's for a signed one (formatLength/formatTail in the protected
+    header say how to rebuild it), the body's otherwise."""
+    payload = json.dumps({"schemaVersion": 1, "name": name, "tag": "1",
+                          "architecture": "arm64", "fsLayers": [],
+                          "history": []}, indent=3)
+    digest = "sha256:" + hashlib.sha256(payload.encode()).hexdigest()
+    if not signed:
+        return payload.encode(), digest
+    cut = payload.rindex("\n}")
+    protected = b64url(json.dumps({
+        "formatLength": cut, "formatTail": b64url(payload[cut:].encode()),
+        "time": "2016-01-01T00:00:00Z"}).encode())
+    signatures = json.dumps([{"header": {"alg": "ES256"},
+                              "signature": b64url(b"not checked"),
+                              "protected": protected}], indent=3)
+    body = payload[:cut] + ',\n   "signatures": ' + signatures + payload[cut:]
+    return body.encode(), digest
 
 
 def swap_host(base):
@@ -122,6 +157,17 @@ class QuirkHandler(srvcommon.QuietHandler):
             return
         self.reply(307, headers={"Location": self.onward(rest)})
 
+    def quirk_schema1(self, rest, signed=True):
+        body, digest = schema1_manifest(rest.split("/manifests/")[0], signed)
+        self.reply(200, body, SCHEMA1_SIGNED if signed else SCHEMA1,
+                   {"Docker-Content-Digest": digest})
+
+    def quirk_schema1plain(self, rest):
+        self.quirk_schema1(rest, signed=False)
+
+    def quirk_moved(self, rest):
+        self.reply(307, headers={"Location": self.onward(rest)})
+
     def quirk_longretry(self, rest):
         self.reply(429, b'{"errors":[{"code":"TOOMANYREQUESTS"}]}',
                    headers={"Retry-After": "3600"})
@@ -166,7 +212,6 @@ def main():
     parser.add_argument("--proxy", help="be a counting proxy to this URL")
     parser.add_argument("--delay", type=float, default=0.0)
     args = parser.parse_args()
-    import base64
     basic = "Basic " + base64.b64encode(
         ("%s:%s" % (args.user, args.password)).encode()).decode()
     log = srvcommon.RequestLog(os.path.join(args.dir, "requests.log"))

@@ -8,8 +8,10 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "registry/digest.h"
 #include "registry/manifest.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #define D1                                                                     \
@@ -66,6 +68,26 @@ static const char schema1[] =
     "{\"schemaVersion\":1,\"name\":\"library/x\",\"tag\":\"1\","
     "\"architecture\":\"aarch64\",\"fsLayers\":[],\"history\":[],"
     "\"signatures\":[]}";
+
+/* A signed schema1 manifest laid out as libtrust writes it: the payload
+ * up to its closing "\n}" (formatLength 127), the signatures, then the
+ * tail again ("Cn0" is base64url of "\n}"). Its digest is the payload's. */
+#define SIGNED_PAYLOAD                                                         \
+  "{\n   \"schemaVersion\": 1,\n   \"name\": \"library/x\",\n   \"tag\": "     \
+  "\"1\",\n   \"architecture\": \"amd64\",\n   \"fsLayers\": [],\n   "         \
+  "\"history\": []\n}"
+#define SIGNED_PROTECTED                                                       \
+  "eyJmb3JtYXRMZW5ndGgiOjEyNywiZm9ybWF0VGFpbCI6IkNuMCIsInRpbWUiOiIyMDE2LTAx"   \
+  "LTAxVDAwOjAwOjAwWiJ9"
+#define SIGNED_DIGEST                                                          \
+  "sha256:ed5293a228c30b5893028f49a5b0d3c9d1515d04fec12ef27ef45a6b4570d606"
+
+static const char schema1_signed[] =
+    "{\n   \"schemaVersion\": 1,\n   \"name\": \"library/x\",\n   \"tag\": "
+    "\"1\",\n   \"architecture\": \"amd64\",\n   \"fsLayers\": [],\n   "
+    "\"history\": [],\n   \"signatures\": [\n      {\n         \"header\": "
+    "{\"alg\": \"ES256\"},\n         \"signature\": \"c2ln\",\n         "
+    "\"protected\": \"" SIGNED_PROTECTED "\"\n      }\n   ]\n}";
 
 static void format(const am_platform *p, char *out, size_t size) {
   am_platform_format(p, false, out, size);
@@ -159,6 +181,98 @@ static void test_schema1(void **state) {
       am_manifest_parse(&m, schema1, strlen(schema1), "application/json", &err),
       AM_OK);
   assert_int_equal(m.kind, AM_MANIFEST_SCHEMA1);
+  am_manifest_free(&m);
+}
+
+static void test_schema1_signed_payload(void **state) {
+  char *payload = NULL;
+  size_t len = 0;
+  char digest[AM_DIGEST_MAX];
+  am_manifest m;
+  am_err err;
+  char *bad = NULL;
+  const char *sig = NULL;
+
+  (void)state;
+  assert_int_equal(am_manifest_schema1_payload(&payload, &len, schema1_signed,
+                                               strlen(schema1_signed),
+                                               AM_MT_SCHEMA1_SIGNED, &err),
+                   AM_OK);
+  assert_int_equal(len, strlen(SIGNED_PAYLOAD));
+  assert_memory_equal(payload, SIGNED_PAYLOAD, len);
+  assert_int_equal(am_digest_sha256(digest, payload, len), AM_OK);
+  assert_string_equal(digest, SIGNED_DIGEST);
+  /* The payload still parses, and says which type it was served as. */
+  assert_int_equal(
+      am_manifest_parse(&m, payload, len, AM_MT_SCHEMA1_SIGNED, &err), AM_OK);
+  assert_string_equal(m.media_type, AM_MT_SCHEMA1_SIGNED);
+  am_manifest_free(&m);
+  free(payload);
+
+  /* Served as plain JSON, the signatures tell. */
+  assert_int_equal(am_manifest_schema1_payload(&payload, &len, schema1_signed,
+                                               strlen(schema1_signed),
+                                               "application/json", &err),
+                   AM_OK);
+  free(payload);
+  /* Unsigned schema1 and other kinds have no payload of their own. */
+  assert_int_equal(am_manifest_schema1_payload(&payload, &len, schema1_signed,
+                                               strlen(schema1_signed),
+                                               AM_MT_SCHEMA1, &err),
+                   AM_ENOTFOUND);
+  assert_int_equal(am_manifest_schema1_payload(&payload, &len, docker_v2,
+                                               strlen(docker_v2),
+                                               "application/json", &err),
+                   AM_ENOTFOUND);
+  assert_int_equal(am_manifest_schema1_payload(&payload, &len, docker_v2,
+                                               strlen(docker_v2),
+                                               AM_MT_DOCKER_V2, &err),
+                   AM_ENOTFOUND);
+  assert_null(payload);
+  /* Served as signed without a usable signature block. */
+  assert_int_equal(am_manifest_schema1_payload(&payload, &len, schema1,
+                                               strlen(schema1),
+                                               AM_MT_SCHEMA1_SIGNED, &err),
+                   AM_EINVALID);
+  /* A formatLength past the body is refused, not read. */
+  bad = strdup(schema1_signed);
+  assert_non_null(bad);
+  sig = strstr(bad, "eyJmb3JtYXRMZW5ndGgiOjEy");
+  assert_non_null(sig);
+  /* "OjEy" → "Ojk5": formatLength 127 becomes 997. */
+  memcpy(strstr(bad, "OjEy"), "Ojk5", 4);
+  assert_int_equal(am_manifest_schema1_payload(&payload, &len, bad, strlen(bad),
+                                               AM_MT_SCHEMA1_SIGNED, &err),
+                   AM_EINVALID);
+  assert_null(payload);
+  free(bad);
+}
+
+static void test_schema1_media_type_as_served(void **state) {
+  am_manifest m;
+  am_err err;
+
+  (void)state;
+  assert_int_equal(
+      am_manifest_parse(&m, schema1, strlen(schema1), AM_MT_SCHEMA1, &err),
+      AM_OK);
+  assert_string_equal(m.media_type, AM_MT_SCHEMA1);
+  am_manifest_free(&m);
+  assert_int_equal(am_manifest_parse(&m, schema1, strlen(schema1),
+                                     AM_MT_SCHEMA1_SIGNED, &err),
+                   AM_OK);
+  assert_string_equal(m.media_type, AM_MT_SCHEMA1_SIGNED);
+  am_manifest_free(&m);
+  /* Generic type: signed exactly when it carries signatures. */
+  assert_int_equal(
+      am_manifest_parse(&m, schema1, strlen(schema1), "application/json", &err),
+      AM_OK);
+  assert_string_equal(m.media_type, AM_MT_SCHEMA1_SIGNED);
+  am_manifest_free(&m);
+  assert_int_equal(
+      am_manifest_parse(&m, SIGNED_PAYLOAD, strlen(SIGNED_PAYLOAD), NULL, &err),
+      AM_OK);
+  assert_string_equal(m.media_type, AM_MT_SCHEMA1);
   am_manifest_free(&m);
 }
 
@@ -277,6 +391,8 @@ int main(void) {
       cmocka_unit_test(test_docker_list),
       cmocka_unit_test(test_single_manifests),
       cmocka_unit_test(test_schema1),
+      cmocka_unit_test(test_schema1_signed_payload),
+      cmocka_unit_test(test_schema1_media_type_as_served),
       cmocka_unit_test(test_type_from_body_or_header),
       cmocka_unit_test(test_mismatch_and_unknown),
       cmocka_unit_test(test_bad_entries),
