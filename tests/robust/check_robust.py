@@ -147,7 +147,7 @@ def case_faults(env):
     bad = {
         "f500": (fault + "/f500/r%s:1" % sfx, "HTTP 500", 5),
         "stall": (fault + "/stall/r%s:1" % sfx, "timed out", 2),
-        "truncated": (fault + "/truncated/r%s:1" % sfx, "", 5),
+        "truncated": (fault + "/truncated/r%s:1" % sfx, "transfer closed", 5),
         "badjson": (fault + "/badjson/r%s:1" % sfx, "JSON", 2),
         "huge": (fault + "/huge/r%s:1" % sfx, "over", 2),
         "baddigest": (fault + "/baddigest/r%s:1" % sfx, "mismatch", 2),
