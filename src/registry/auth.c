@@ -6,6 +6,7 @@
 #include "util/strv.h"
 
 #include <ctype.h>
+#include <curl/curl.h>
 #include <jansson.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -302,6 +303,43 @@ int am_auth_parse_token_response(char **token, long *expires_in,
 done:
   json_decref(root);
   return rc;
+}
+
+/* Append "name=value" (value escaped, `n` bytes) to a query or form. */
+static int add_field(am_buf *b, const char *name, const char *value, size_t n) {
+  char *esc = curl_easy_escape(NULL, value, (int)n);
+  int rc = AM_OK;
+
+  if (esc == NULL)
+    return AM_ENOMEM;
+  rc = am_buf_printf(b, "%s%s=%s", b->len ? "&" : "", name, esc);
+  curl_free(esc);
+  return rc;
+}
+
+int am_auth_token_fields(am_buf *form, const char *service, const char *scope) {
+  const char *p = scope ? scope : "";
+  bool any = false;
+
+  if (service && add_field(form, "service", service, strlen(service)) != AM_OK)
+    return AM_ENOMEM;
+  while (*p) {
+    size_t n = strcspn(p, " ");
+
+    if (n > 0) {
+      if (add_field(form, "scope", p, n) != AM_OK)
+        return AM_ENOMEM;
+      any = true;
+    }
+    p += n;
+    while (*p == ' ')
+      p++;
+  }
+  /* No scope at all still asks with an empty one, as before: some realms
+   * want the field. */
+  if (!any && add_field(form, "scope", "", 0) != AM_OK)
+    return AM_ENOMEM;
+  return AM_OK;
 }
 
 char *am_auth_basic_value(const char *user, const char *secret) {

@@ -4,6 +4,7 @@
 #ifndef AM_REGISTRY_AUTH_H
 #define AM_REGISTRY_AUTH_H
 
+#include "util/buf.h"
 #include "util/err.h"
 
 #include <stddef.h>
@@ -60,6 +61,14 @@ void am_challenges_free(am_challenges *list);
  */
 int am_auth_parse_token_response(char **token, long *expires_in,
                                  const char *body, size_t len, am_err *err);
+
+/*
+ * Append the token request's fields to `form` (a query or a form body):
+ * `service` when not NULL, then one `scope` field per space-separated
+ * scope in `scope` ("repository:a:pull repository:b:pull" is two, as the
+ * token protocol wants), each escaped. Returns 0 or AM_ENOMEM.
+ */
+int am_auth_token_fields(am_buf *form, const char *service, const char *scope);
 
 /* Base64 of "user:secret" for a Basic header; NULL when memory runs out. */
 char *am_auth_basic_value(const char *user, const char *secret);

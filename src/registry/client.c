@@ -32,12 +32,21 @@
 
 typedef enum auth_kind { AUTH_NONE, AUTH_BASIC, AUTH_BEARER } auth_kind;
 
+/* A scope a host's challenge named instead of the one asked for (a
+ * backend that names the repository otherwise, behind a redirect). */
+typedef struct scope_alias {
+  char *asked;
+  char *named;
+  struct scope_alias *next;
+} scope_alias;
+
 /* What one host asked for in its last challenge. */
 typedef struct host_auth {
   char *host;
   auth_kind kind;
   char *realm;
   char *service;
+  scope_alias *aliases;
   bool warned_ratelimit;
   struct host_auth *next;
 } host_auth;
@@ -134,6 +143,14 @@ void am_client_free(am_client *c) {
     host_auth *h = c->hosts;
 
     c->hosts = h->next;
+    while (h->aliases) {
+      scope_alias *a = h->aliases;
+
+      h->aliases = a->next;
+      free(a->asked);
+      free(a->named);
+      free(a);
+    }
     free(h->host);
     free(h->realm);
     free(h->service);
@@ -319,6 +336,38 @@ static token_entry *find_token(am_client *c, const char *key) {
   return NULL;
 }
 
+/* The scope to ask `h`'s realm for on behalf of a request for `asked`:
+ * what the host's challenge named for it, else `asked` itself. */
+static const char *token_scope(const host_auth *h, const char *asked) {
+  for (const scope_alias *a = h->aliases; a; a = a->next) {
+    if (strcmp(a->asked, asked ? asked : "") == 0)
+      return a->named;
+  }
+  return asked;
+}
+
+/* Remember that `h` named `named` when asked for `asked`. */
+static int set_scope_alias(host_auth *h, const char *asked, const char *named) {
+  scope_alias *a = NULL;
+
+  for (a = h->aliases; a; a = a->next) {
+    if (strcmp(a->asked, asked ? asked : "") == 0)
+      break;
+  }
+  if (a == NULL) {
+    a = calloc(1, sizeof(*a));
+    if (a == NULL || (a->asked = am_strdup(asked ? asked : "")) == NULL) {
+      free(a);
+      return AM_ENOMEM;
+    }
+    a->next = h->aliases;
+    h->aliases = a;
+  }
+  free(a->named);
+  a->named = am_strdup(named);
+  return a->named ? AM_OK : AM_ENOMEM;
+}
+
 static char *token_key(const host_auth *h, const char *scope) {
   return am_asprintf("%s\n%s\n%s", h->realm ? h->realm : "",
                      h->service ? h->service : "", scope ? scope : "");
@@ -396,7 +445,8 @@ static int add_field(am_buf *b, const char *name, const char *value) {
  * identity token: POST an OAuth2 refresh_token grant, as docker does.
  */
 static int request_token(am_client *c, token_entry *t, host_auth *h,
-                         const char *registry_host, fetch *waiter) {
+                         const char *registry_host, const char *scope,
+                         fetch *waiter) {
   fetch *f = NULL;
   am_creds creds = {NULL, NULL, false};
   bool have_creds = false;
@@ -408,8 +458,7 @@ static int request_token(am_client *c, token_entry *t, host_auth *h,
   if (c->opts.creds &&
       am_credstore_lookup(c->opts.creds, registry_host, &creds, NULL) == AM_OK)
     have_creds = true;
-  if ((h->service && add_field(&form, "service", h->service) != AM_OK) ||
-      add_field(&form, "scope", waiter->scope ? waiter->scope : "") != AM_OK)
+  if (am_auth_token_fields(&form, h->service, scope) != AM_OK)
     goto done;
   if (have_creds && creds.identity_token &&
       (add_field(&form, "grant_type", "refresh_token") != AM_OK ||
@@ -422,7 +471,7 @@ static int request_token(am_client *c, token_entry *t, host_auth *h,
   f->client = c;
   f->for_token = t;
   f->what = am_strdup(waiter->what);
-  f->scope = am_strdup(waiter->scope);
+  f->scope = am_strdup(scope);
   f->max_body = TOKEN_MAX_BODY;
   f->done = on_token;
   f->ud = t;
@@ -469,6 +518,7 @@ static int choose_authorization(fetch *f) {
   am_client *c = f->client;
   host_auth *h = find_host_auth(c, f->host);
   token_entry *t = NULL;
+  const char *scope = NULL;
   char *key = NULL;
 
   f->used_token = NULL;
@@ -489,7 +539,8 @@ static int choose_authorization(fetch *f) {
     return 0;
   }
 
-  key = token_key(h, f->scope);
+  scope = token_scope(h, f->scope);
+  key = token_key(h, scope);
   if (key == NULL)
     return 0;
   t = find_token(c, key);
@@ -515,7 +566,7 @@ static int choose_authorization(fetch *f) {
     return 0;
   }
   if (!t->pending && t->failure == NULL &&
-      request_token(c, t, h, f->host, f) != AM_OK)
+      request_token(c, t, h, f->host, scope, f) != AM_OK)
     return 0;
   f->next_waiter = t->waiters;
   t->waiters = f;
@@ -623,6 +674,7 @@ static void answer_challenge(fetch *f) {
   am_creds creds = {NULL, NULL, false};
   bool had_auth = f->authorization != NULL;
   bool have_creds = false;
+  bool rescoped = false;
 
   for (size_t i = 0; i < f->x.www_authenticate.len; i++)
     am_auth_parse_challenges(&list, f->x.www_authenticate.v[i], NULL);
@@ -651,7 +703,20 @@ static void answer_challenge(fetch *f) {
   h->realm = h->service = NULL;
   if (strcmp(ch->scheme, "bearer") == 0) {
     const char *realm = am_auth_param_get(ch, "realm");
+    const char *scope = am_auth_param_get(ch, "scope");
 
+    /* The scope the registry asks for is the one to get a token for: a
+     * backend behind a redirect may name the repository otherwise. */
+    if (scope && scope[0] && f->scope &&
+        strcmp(scope, token_scope(h, f->scope)) != 0) {
+      if (set_scope_alias(h, f->scope, scope) != AM_OK) {
+        am_challenges_free(&list);
+        finish(f, AM_ENOMEM, "out of memory");
+        return;
+      }
+      am_log(AM_LOG_DEBUG, "%s: %s asks for scope %s", f->what, f->host, scope);
+      rescoped = true;
+    }
     h->kind = AUTH_BEARER;
     h->realm = am_strdup(realm);
     h->service = am_strdup(am_auth_param_get(ch, "service"));
@@ -668,8 +733,9 @@ static void answer_challenge(fetch *f) {
   am_challenges_free(&list);
 
   /* The token we sent was refused (expired, or revoked): drop it so the
-   * retry asks the realm again, once. */
-  if (f->used_token) {
+   * retry asks the realm again, once. A token for another scope than the
+   * one now asked for was not refused, only the wrong one. */
+  if (f->used_token && !rescoped) {
     scrub_free(f->used_token->token);
     f->used_token->token = NULL;
     f->used_token = NULL;

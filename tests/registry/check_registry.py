@@ -371,6 +371,24 @@ def case_redirect(env):
           "backend credentials: %s" % doc)
 
 
+def case_rescope(env):
+    """A front sending clients on to the token registry under another
+    repository name (moved/demo/x → demo/x): the backend's challenge names
+    its own scope, and the token is asked for that scope, once."""
+    issuer = os.path.join(env.servers, "reg_token", "issuer")
+    front, _ = env.start_quirks("rescope", "--target",
+                                env.server("reg_token", "url"))
+    images = [front + "/moved/demo/multi:1.0", front + "/moved/demo/single:1.0"]
+    env.clear_requests(issuer)
+    doc, err, _ = env.resolve(images, "--no-cache")
+    check([im["status"] for im in doc["images"]] == ["ok", "ok"],
+          "through the renaming front: %s" % doc)
+    scopes = [s for r in env.requests(issuer) for s in r.get("scopes", [])]
+    check(sorted(scopes) == ["repository:demo/multi:pull",
+                             "repository:demo/single:pull"],
+          "token scopes asked: %s, wanted the backend's, once each" % scopes)
+
+
 def case_front(env):
     """A front that demands Basic and then redirects to another host: the
     Authorization header goes to the front and never to the backend."""

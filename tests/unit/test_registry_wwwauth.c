@@ -181,6 +181,51 @@ static void test_token_response(void **state) {
       am_auth_parse_token_response(&token, &ttl, "[1]", 3, &err), AM_OK);
 }
 
+/* The scope a challenge names (a backend may name the repository
+ * otherwise than the reference did) becomes the token request's fields,
+ * one per space-separated scope. */
+static void test_challenge_scope_to_token_fields(void **state) {
+  am_challenges list = {NULL, 0};
+  const am_challenge *c = NULL;
+  am_buf form;
+  am_err err;
+
+  (void)state;
+  assert_int_equal(
+      am_auth_parse_challenges(
+          &list,
+          "Bearer realm=\"https://auth.example/token\",service=\"reg\","
+          "scope=\"repository:backend/demo:pull repository:other/x:pull\","
+          "error=\"insufficient_scope\"",
+          &err),
+      AM_OK);
+  c = am_auth_find(&list, "bearer");
+  assert_non_null(c);
+  assert_string_equal(am_auth_param_get(c, "scope"),
+                      "repository:backend/demo:pull repository:other/x:pull");
+  am_buf_init(&form, 0);
+  assert_int_equal(am_auth_token_fields(&form, am_auth_param_get(c, "service"),
+                                        am_auth_param_get(c, "scope")),
+                   AM_OK);
+  assert_string_equal(form.data, "service=reg&scope=repository%3Abackend%2F"
+                                 "demo%3Apull&scope=repository%3Aother%2Fx%"
+                                 "3Apull");
+  am_buf_free(&form);
+  am_challenges_free(&list);
+
+  /* No service, and an action list with a comma, kept whole. */
+  am_buf_init(&form, 0);
+  assert_int_equal(am_auth_token_fields(&form, NULL, "repository:a:pull,push"),
+                   AM_OK);
+  assert_string_equal(form.data, "scope=repository%3Aa%3Apull%2Cpush");
+  am_buf_free(&form);
+  /* No scope at all: an empty field, as before. */
+  am_buf_init(&form, 0);
+  assert_int_equal(am_auth_token_fields(&form, "reg", NULL), AM_OK);
+  assert_string_equal(form.data, "service=reg&scope=");
+  am_buf_free(&form);
+}
+
 static void test_basic_value(void **state) {
   char *v = am_auth_basic_value("user", "p@ss:word");
 
@@ -200,6 +245,7 @@ int main(void) {
       cmocka_unit_test(test_token68_not_param),
       cmocka_unit_test(test_bounds),
       cmocka_unit_test(test_token_response),
+      cmocka_unit_test(test_challenge_scope_to_token_fields),
       cmocka_unit_test(test_basic_value),
   };
 
