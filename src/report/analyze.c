@@ -341,6 +341,34 @@ done:
   return rc;
 }
 
+/* A declared platform whose base lacks it cannot be built as it stands:
+ * say so, and name the base, so a porter knows where to start. */
+static int declared_base(const am_model *m, am_cell *cell, const am_row *row,
+                         const am_platform *col) {
+  am_cell probe;
+  int rc = AM_OK;
+
+  memset(&probe, 0, sizeof(probe));
+  if (cell_from_bases(m, &probe, row, col) != AM_OK)
+    rc = AM_ENOMEM;
+  else if (probe.state == AM_CELL_BLOCKED && probe.base != NULL) {
+    char *note = am_asprintf("declared, but the base %s lacks it: the build "
+                             "fails until the base is ported",
+                             probe.base);
+
+    if (note == NULL) {
+      rc = AM_ENOMEM;
+    } else {
+      free(cell->note);
+      cell->note = note;
+      cell->base = probe.base;
+    }
+  }
+  free(probe.note);
+  free(probe.os_versions);
+  return rc;
+}
+
 static int target_cell(const am_model *m, am_cell *cell, const am_row *row,
                        const am_platform *col) {
   int decided = 0;
@@ -353,6 +381,8 @@ static int target_cell(const am_model *m, am_cell *cell, const am_row *row,
   decided = cell_from_registry(cell, row, col);
   if (decided < 0)
     return AM_ENOMEM;
+  if (decided > 0 && cell->state == AM_CELL_DECLARED)
+    return declared_base(m, cell, row, col);
   if (decided > 0)
     return AM_OK;
   return cell_from_bases(m, cell, row, col);

@@ -86,6 +86,9 @@ void am_render_cell(am_tpl_dict *d, const am_cell *c) {
   if (c->state == AM_CELL_BLOCKED && c->base != NULL) {
     am_tpl_set(d, "DETAIL", am_render_short_name(c->base));
     am_tpl_setf(d, "HINT", "blocked: base %s lacks this platform", c->base);
+  } else if (c->state == AM_CELL_DECLARED && c->base != NULL) {
+    am_tpl_setf(d, "DETAIL", "base %s lacks it", am_render_short_name(c->base));
+    am_tpl_setf(d, "HINT", "%s: %s", word, c->note ? c->note : "");
   } else if (c->state == AM_CELL_PORTABLE && c->base != NULL) {
     am_tpl_set(d, "DETAIL", "");
     am_tpl_setf(d, "HINT", "portable: base %s has this platform", c->base);
@@ -98,7 +101,8 @@ void am_render_cell(am_tpl_dict *d, const am_cell *c) {
   } else {
     am_tpl_set(d, "HINT", word);
   }
-  if (c->state == AM_CELL_BLOCKED || c->state == AM_CELL_UNKNOWN)
+  if (c->state == AM_CELL_BLOCKED || c->state == AM_CELL_UNKNOWN ||
+      (c->state == AM_CELL_DECLARED && c->base != NULL))
     am_tpl_show(d, "HAS_DETAIL");
 }
 
