@@ -337,6 +337,31 @@ def case_token_kid(env):
     token_case(env, "reg_token_kid")
 
 
+def case_token_expiry(env):
+    """A token is asked for again once its expires_in has passed, before
+    the registry refuses it: the issuer announces 1 s (the JWT lasts
+    longer), and a slow proxy spaces the manifest and config requests."""
+    issuer = os.path.join(env.servers, "reg_token", "issuer")
+    proxy, proxy_dir = env.start_quirks("expiry", "--proxy",
+                                        env.server("reg_token", "url"),
+                                        "--delay", "1.2")
+    announced = os.path.join(issuer, "expires_in")
+    with open(announced, "w") as f:
+        f.write("1\n")
+    try:
+        env.clear_requests(issuer)
+        doc, _, _ = env.resolve([proxy + "/demo/single:1.0"], "--no-cache")
+    finally:
+        os.unlink(announced)
+    check(doc["images"][0]["status"] == "ok", "answer: %s" % doc)
+    scopes = [s for r in env.requests(issuer) for s in r.get("scopes", [])]
+    check(scopes == ["repository:demo/single:pull"] * 2,
+          "token requests: %s, wanted two (the first expired)" % scopes)
+    refused = [r for r in env.requests(proxy_dir) if r["status"] == 401]
+    check(len(refused) == 1, "the expired token was sent anyway: %s"
+          % refused)
+
+
 def case_redirect(env):
     """A front answering 307 to the token registry under another host name:
     the backend challenges on its own, and credentials are chosen by the
@@ -471,7 +496,7 @@ def case_faults(env):
     host = env.server("reg_fault")
     fault_dir = os.path.join(env.servers, "reg_fault")
     cache = os.path.join(env.work, "cache")
-    names = ["f429", "f503", "f500", "notfound", "stall", "badjson", "huge",
+    names = ["f429", "f503", "f502", "f504", "f500", "notfound", "stall", "badjson", "huge",
              "baddigest", "loop", "tofile", "truncated", "ok"]
     images = ["%s/%s/a:1" % (host, n) for n in names]
     # A port nobody listens on: curl's whole reason reaches the retry line.
@@ -500,8 +525,10 @@ def case_faults(env):
     expect("f429", "ok")
     check("%s/f429/a:1: 429, retrying in" % host in err,
           "no retry line naming the image for 429: %s" % err)
-    expect("f503", "ok")
-    check("%s/f503/a:1: 503, retrying in" % host in err, "no 503 retry line")
+    for code in ("503", "502", "504"):
+        expect("f" + code, "ok")
+        check("%s/f%s/a:1: %s, retrying in" % (host, code, code) in err,
+              "no %s retry line" % code)
     expect("f500", "error", "HTTP 500")
     expect("notfound", "not_found", "404")
     expect("stall", "error", "timed out")
@@ -523,6 +550,10 @@ def case_faults(env):
         counts[r["path"]] = counts.get(r["path"], 0) + 1
     check(counts.get("/v2/f429/a/manifests/1") == 2,
           "429 asked %s times" % counts.get("/v2/f429/a/manifests/1"))
+    for code in ("503", "502", "504"):
+        path = "/v2/f%s/a/manifests/1" % code
+        check(counts.get(path) == 2, "%s asked %s times, wanted 2" % (
+            code, counts.get(path)))
     check(counts.get("/v2/f500/a/manifests/1") == 1, "500 was retried")
     check(counts.get("/v2/truncated/a/manifests/1") == 5,
           "truncated asked %s times, wanted 1 + 4 retries"

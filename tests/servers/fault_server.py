@@ -139,6 +139,18 @@ class FaultHandler(srvcommon.QuietHandler):
         else:
             self.serve_valid(kind, ref)
 
+    def fault_f502(self, kind, ref):
+        if self.times_seen() == 1:
+            self.reply(502, error_body("UNAVAILABLE", "bad gateway"))
+        else:
+            self.serve_valid(kind, ref)
+
+    def fault_f504(self, kind, ref):
+        if self.times_seen() == 1:
+            self.reply(504, error_body("UNAVAILABLE", "gateway timeout"))
+        else:
+            self.serve_valid(kind, ref)
+
     def fault_f500(self, kind, ref):
         self.reply(500, error_body("UNKNOWN", "internal error"))
 

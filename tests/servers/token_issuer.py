@@ -200,8 +200,16 @@ class TokenHandler(srvcommon.QuietHandler):
         token = server.signer.sign(user or "", service or server.service,
                                    access, server.expires_in)
         issued = datetime.datetime.now(datetime.timezone.utc)
+        # A test may announce a shorter life than the JWT has, to see the
+        # client ask again on time rather than after a refusal.
+        announced = server.expires_in
+        try:
+            with open(os.path.join(server.dir, "expires_in")) as f:
+                announced = int(f.read().strip())
+        except (OSError, ValueError):
+            pass
         return 200, {"token": token, "access_token": token,
-                     "expires_in": server.expires_in,
+                     "expires_in": announced,
                      "issued_at": issued.strftime("%Y-%m-%dT%H:%M:%SZ")}
 
 
