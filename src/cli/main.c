@@ -89,7 +89,7 @@ static const char common_help[] =
     "  --concurrency N           requests in flight per registry (8)\n"
     "  --max-requests N          requests in flight overall (32)\n"
     "  --timeout SECONDS         per request (30)\n"
-    "  --tag-ttl SECONDS         keep tag answers this long (3600)\n"
+    "  --tag-ttl SECONDS         trust tag answers this long (3600; 0: never)\n"
     "  --ca-file FILE            extra CA certificates for TLS\n"
     "  -v, -q                    more, or less, on stderr\n"
     "  -h, --help                this help\n"
