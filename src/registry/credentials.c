@@ -293,7 +293,21 @@ static bool valid_helper_name(const char *name) {
 }
 
 /* Read the helper's stdout until EOF, the cap, or the deadline. */
-static int read_helper_output(int fd, am_buf *out) {
+/* How long a credential helper may take, in milliseconds: 30 s, or
+ * ARCHMATRIX_HELPER_TIMEOUT seconds (1 to 300). */
+static long helper_timeout_ms(void) {
+  const char *v = getenv("ARCHMATRIX_HELPER_TIMEOUT");
+  char *end = NULL;
+  long s = v ? strtol(v, &end, 10) : 0;
+
+  if (v == NULL || end == v || *end != '\0' || s < 1 || s > 300)
+    return HELPER_TIMEOUT_MS;
+  return s * 1000;
+}
+
+/* Read the helper's answer until it closes its output: AM_ERROR when it
+ * takes longer than `limit_ms` in all, writing slowly or not at all. */
+static int read_helper_output(int fd, am_buf *out, long limit_ms) {
   char chunk[4096];
   struct timespec start;
   struct timespec now;
@@ -303,17 +317,21 @@ static int read_helper_output(int fd, am_buf *out) {
     struct pollfd pfd = {fd, POLLIN, 0};
     long elapsed = 0;
     ssize_t n = 0;
+    int ready = 0;
 
     clock_gettime(CLOCK_MONOTONIC, &now);
     elapsed = (now.tv_sec - start.tv_sec) * 1000 +
               (now.tv_nsec - start.tv_nsec) / 1000000;
-    if (elapsed >= HELPER_TIMEOUT_MS)
+    if (elapsed >= limit_ms)
+      return AM_ERROR;
+    ready = poll(&pfd, 1, (int)(limit_ms - elapsed));
+    if (ready < 0 && errno == EINTR)
+      continue;
+    if (ready < 0)
       return AM_EIO;
-    if (poll(&pfd, 1, (int)(HELPER_TIMEOUT_MS - elapsed)) < 0) {
-      if (errno == EINTR)
-        continue;
-      return AM_EIO;
-    }
+    /* Nothing within the time left: a read now would block. */
+    if (ready == 0)
+      return AM_ERROR;
     n = read(fd, chunk, sizeof(chunk));
     if (n == 0)
       return AM_OK;
@@ -350,6 +368,8 @@ static int run_helper(const char *name, const char *server, am_creds *out,
   json_t *root = NULL;
   const char *user = NULL;
   const char *secret = NULL;
+  long limit = helper_timeout_ms();
+  int read_rc = AM_OK;
   int rc = AM_ENOTFOUND;
 
   am_buf_init(&buf, HELPER_OUTPUT_MAX);
@@ -389,7 +409,13 @@ static int run_helper(const char *name, const char *server, am_creds *out,
   }
   close(outp[1]);
   outp[1] = -1;
-  if (read_helper_output(outp[0], &buf) != AM_OK) {
+  if ((read_rc = read_helper_output(outp[0], &buf, limit)) == AM_ERROR) {
+    am_log(AM_LOG_WARN,
+           "%s: %s did not answer within %ld s; going on without "
+           "credentials",
+           server, program, limit / 1000);
+    kill(pid, SIGKILL);
+  } else if (read_rc != AM_OK) {
     am_log(AM_LOG_WARN, "%s: %s gave no usable answer", server, program);
     kill(pid, SIGKILL);
   }

@@ -288,6 +288,36 @@ def case_secrets(env):
         len(planted), len(outputs)))
 
 
+def case_helper_hang(env):
+    """A credential helper that never answers (a keychain waiting for a
+    prompt) is given up on after its time limit: the run goes on without
+    credentials and says why, instead of hanging the scheduled job."""
+    host = env.server("robust_htp")
+    bindir = os.path.join(env.work, "bin")
+    os.makedirs(bindir)
+    helper = os.path.join(bindir, "docker-credential-hang")
+    with open(helper, "w") as f:
+        f.write("#!/bin/sh\nexec sleep 300\n")
+    os.chmod(helper, 0o755)
+    config_dir = os.path.join(env.work, "docker")
+    os.makedirs(config_dir)
+    with open(os.path.join(config_dir, "config.json"), "w") as f:
+        json.dump({"credHelpers": {host: "hang"}}, f)
+    image = host + "/private/secret:1.0"
+    env_vars = env.env(DOCKER_CONFIG=config_dir,
+                       ARCHMATRIX_HELPER_TIMEOUT="2")
+    env_vars["PATH"] = bindir + ":" + env_vars["PATH"]
+    # The subprocess timeout is the hang detector: 300 s of sleep would
+    # overrun it.
+    rc, out, err, _ = env.run(["resolve", image, "--no-cache"],
+                              env=env_vars, timeout=90)
+    check(rc == 3, "exit %d, wanted 3 (unauthorized): %s" % (rc, err[-2000:]))
+    check("docker-credential-hang did not answer within 2 s" in err,
+          "no warning naming the helper: %r" % err[-2000:])
+    status = json.loads(out)["images"][0]["status"]
+    check(status == "unauthorized", "status %s, wanted unauthorized" % status)
+
+
 def case_redirect_auth(env):
     """A front that wants Basic credentials and then redirects to another
     host: `report` sends Authorization to the front, never to the
