@@ -155,8 +155,11 @@ static void maybe_finish(job *j) {
     free(j->result.media_type);
     j->result.digest = j->result.media_type = NULL;
   } else {
-    qsort(j->result.platforms, j->result.nplatforms,
-          sizeof(*j->result.platforms), compare_platforms);
+    /* An index may list no platform at all (only nested indexes, or
+     * nothing): qsort must not see its NULL array. */
+    if (j->result.nplatforms > 1)
+      qsort(j->result.platforms, j->result.nplatforms,
+            sizeof(*j->result.platforms), compare_platforms);
     am_log(AM_LOG_DEBUG, "%s: %zu platforms", j->name, j->result.nplatforms);
   }
   for (size_t i = 0; i < r->ninputs; i++) {

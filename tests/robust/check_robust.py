@@ -162,7 +162,10 @@ def case_faults(env):
         "ok": (fault + "/ok/r%s:1" % sfx, 1),
         "registry": (reg + "/demo/multi:1.0", None),
     }
-    files = {}
+    # An index listing nothing: answered, with no platform (and no crash
+    # in the sanitizer build, which once sorted its NULL list).
+    empty = fault + "/emptyindex/r%s:1" % sfx
+    files = {"emptyindex/Dockerfile": "FROM %s\n" % empty}
     for name, entry in list(bad.items()) + list(good.items()):
         files["%s/Dockerfile" % name] = "FROM %s\n" % entry[0]
     repo = write_repo(os.path.join(env.work, "repo"), files)
@@ -204,6 +207,13 @@ def case_faults(env):
         states = {p: c["state"] for p, c in row["cells"].items()}
         check(set(states.values()) == {"published"},
               "%s: cells %s, wanted all published" % (name, states))
+
+    check(images[empty]["status"] == "ok" and
+          images[empty]["platforms"] == [],
+          "emptyindex: %s, wanted ok with no platform" % images[empty])
+    states = {c["state"] for c in rows[empty]["cells"].values()}
+    check(states == {"missing"}, "emptyindex: cells %s, wanted missing" %
+          states)
 
     # Requests stay bounded, per fault and in all.
     log = log_lines(fault_dir)

@@ -151,6 +151,14 @@ class FaultHandler(srvcommon.QuietHandler):
         else:
             self.serve_valid(kind, ref)
 
+    def fault_emptyindex(self, kind, ref):
+        """A valid index that lists no manifest at all."""
+        body = imagebuild.to_json_bytes({
+            "schemaVersion": 2, "mediaType": imagebuild.OCI_INDEX,
+            "manifests": []})
+        self.reply(200, body, imagebuild.OCI_INDEX,
+                   {"Docker-Content-Digest": imagebuild.sha256_digest(body)})
+
     def fault_f500(self, kind, ref):
         self.reply(500, error_body("UNKNOWN", "internal error"))
 
