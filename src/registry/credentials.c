@@ -498,6 +498,7 @@ static int copy_creds(am_creds *dst, const am_creds *src) {
 int am_credstore_lookup(am_credstore *store, const char *host, am_creds *out,
                         am_err *err) {
   remembered *r = NULL;
+  am_err bad;
   int rc = AM_ENOTFOUND;
 
   memset(out, 0, sizeof(*out));
@@ -512,10 +513,19 @@ int am_credstore_lookup(am_credstore *store, const char *host, am_creds *out,
                  : am_err_set(err, AM_ENOMEM, "out of memory");
     }
   }
+  am_err_clear(&bad);
   for (size_t i = 0; i < store->nfiles && rc == AM_ENOTFOUND; i++)
-    rc = lookup_in_file(store, i, host, out, err);
-  if (rc != AM_OK && rc != AM_ENOTFOUND)
-    return rc;
+    rc = lookup_in_file(store, i, host, out, &bad);
+  if (rc == AM_ENOMEM)
+    return am_err_set(err, rc, "out of memory");
+  /* A malformed entry (not base64, no user:password) is the user's to
+   * fix: say so once for the host (the answer is remembered as "none"),
+   * and let the caller go on without credentials. */
+  if (rc != AM_OK && rc != AM_ENOTFOUND) {
+    am_log(AM_LOG_WARN, "%s; going on without credentials for %s", bad.msg,
+           host);
+    am_err_set(err, rc, "%s", bad.msg);
+  }
 
   r = calloc(1, sizeof(*r));
   if (r && (r->host = am_strdup(host)) != NULL &&

@@ -328,6 +328,29 @@ def case_helper_hang(env):
     check(status == "unauthorized", "status %s, wanted unauthorized" % status)
 
 
+def case_bad_auth_entry(env):
+    """A docker config entry that is not base64, or not user:password, is
+    named in one warning with the file, and the run goes on without it."""
+    host = env.server("robust_htp")
+    cases = (("notb64", "!!!notbase64"),
+             ("nocolon", base64.b64encode(b"nocolon").decode()))
+    for i, (name, auth) in enumerate(cases):
+        config_dir = os.path.join(env.work, "docker%d" % i)
+        os.makedirs(config_dir)
+        with open(os.path.join(config_dir, "config.json"), "w") as f:
+            json.dump({"auths": {host: {"auth": auth}}}, f)
+        rc, out, err, _ = env.run(
+            ["resolve", host + "/private/secret:1.0", "--no-cache"],
+            env=env.env(DOCKER_CONFIG=config_dir), timeout=90)
+        check(rc == 3, "%s: exit %d, wanted 3: %s" % (name, rc, err[-2000:]))
+        warnings = [line for line in err.splitlines()
+                    if "going on without credentials for " + host in line]
+        check(len(warnings) == 1 and "config.json" in warnings[0],
+              "%s: wanted one warning naming the file: %r" % (name, err))
+        check("nocolon" not in err and auth not in err,
+              "%s: the entry's text is in stderr" % name)
+
+
 def case_redirect_auth(env):
     """A front that wants Basic credentials and then redirects to another
     host: `report` sends Authorization to the front, never to the
