@@ -132,8 +132,9 @@ int am_cmd_resolve(am_cli *cli);
 int am_cmd_report(am_cli *cli);
 int am_cmd_merge(am_cli *cli);
 
-/* Scan one source into `scan` with the CLI's options; shared by scan and
- * report. Returns 0 or an error with its message in `err`. */
+/* Scan one source into `scan` with the CLI's options, with a stage line
+ * naming it (without userinfo); shared by scan and report. Returns 0 or
+ * an error with its message in `err`. */
 int am_cli_scan_source(const am_cli *cli, const char *url, const char *ref,
                        const am_strv *paths, am_scan *scan, am_err *err);
 

@@ -92,7 +92,6 @@ static int scan_all(am_cli *cli, am_scan **scans, size_t *nscans, am_err *err) {
     const char *ref = cmdline ? cli->ref : cli->sources[i].ref;
     const am_strv *paths = cmdline ? &cli->paths : &cli->sources[i].paths;
 
-    am_cli_stage(cli, "scanning %s", url);
     rc = am_cli_scan_source(cli, url, ref, paths, &(*scans)[i], err);
     *nscans = i + 1;
   }

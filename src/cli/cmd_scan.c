@@ -7,6 +7,7 @@
 #include <jansson.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -15,8 +16,10 @@ int am_cli_scan_source(const am_cli *cli, const char *url, const char *ref,
   am_source_opts sopts = {0};
   am_scan_opts opts = {0};
   am_source *src = NULL;
+  char *shown = am_source_display_url(url); /* no user:password@ */
   int rc;
 
+  am_cli_stage(cli, "scanning %s", shown ? shown : "a source");
   sopts.ref = ref;
   sopts.cache_dir = cli->cache_dir; /* mirrors go to its git/ folder */
   rc = am_source_open(&src, url, &sopts, err);
@@ -36,6 +39,7 @@ int am_cli_scan_source(const am_cli *cli, const char *url, const char *ref,
 
 done:
   am_source_free(src);
+  free(shown);
   return rc;
 }
 
@@ -176,7 +180,6 @@ int am_cmd_scan(am_cli *cli) {
     fputs("Try 'archmatrix scan --help'.\n", stderr);
     return AM_EXIT_USAGE;
   }
-  am_cli_stage(cli, "scanning %s", cli->args.v[0]);
   if (am_cli_scan_source(cli, cli->args.v[0], cli->ref, &cli->paths, &scan,
                          &err) != AM_OK) {
     am_cli_error("%s", err.msg);

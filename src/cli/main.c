@@ -140,8 +140,8 @@ static void print_log_line(am_log_level level, const char *line, void *ud) {
 }
 
 /* libgit2's own trace, routed in at -v -v (its builds may leave tracing
- * out, in which case nothing arrives). URLs it prints may hold no
- * credentials: archmatrix never puts any in a git URL. */
+ * out, in which case nothing arrives). URLs it prints hold no
+ * credentials: the source module gives libgit2 URLs without userinfo. */
 static void print_git_trace(git_trace_level_t level, const char *msg) {
   am_log(level <= GIT_TRACE_WARN ? AM_LOG_WARN : AM_LOG_DEBUG, "git: %s", msg);
 }

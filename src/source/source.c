@@ -54,6 +54,140 @@ static int spec_is_url(const char *spec) {
   return 0;
 }
 
+/* The userinfo of a source URL ("user:password@"), percent-decoded. It
+ * stays in memory for the fetch only: the URL that is kept, printed and
+ * written to the mirror's config has none. */
+typedef struct url_userinfo {
+  char *user;     /* NULL: the URL has no userinfo */
+  char *password; /* NULL: no ':' in the userinfo */
+  bool offered;   /* the user and password went to libgit2 once */
+} url_userinfo;
+
+/* Overwrite and free a string that may hold a secret. */
+static void scrub_free(char *s) {
+  if (s == NULL)
+    return;
+  explicit_bzero(s, strlen(s));
+  free(s);
+}
+
+static void userinfo_clear(url_userinfo *ui) {
+  scrub_free(ui->user);
+  scrub_free(ui->password);
+  memset(ui, 0, sizeof(*ui));
+}
+
+static int hex_value(char c) {
+  if (c >= '0' && c <= '9')
+    return c - '0';
+  if (c >= 'a' && c <= 'f')
+    return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F')
+    return c - 'A' + 10;
+  return -1;
+}
+
+/* A copy of s[0..len) with %XX sequences decoded, as libgit2 would read
+ * them from the URL. NULL when out of memory. */
+static char *percent_decode(const char *s, size_t len) {
+  char *out = malloc(len + 1);
+  size_t n = 0;
+
+  if (out == NULL)
+    return NULL;
+  for (size_t i = 0; i < len; i++) {
+    if (s[i] == '%' && i + 2 < len && hex_value(s[i + 1]) >= 0 &&
+        hex_value(s[i + 2]) >= 0) {
+      out[n++] = (char)(hex_value(s[i + 1]) * 16 + hex_value(s[i + 2]));
+      i += 2;
+      continue;
+    }
+    out[n++] = s[i];
+  }
+  out[n] = '\0';
+  return out;
+}
+
+/*
+ * Split `spec` into the URL kept and shown, which has no userinfo, and
+ * the userinfo itself (into `ui` when not NULL). Only "scheme://" URLs
+ * lose their userinfo, user name included, since a token is often given
+ * as the user name (https://TOKEN@host/...); the scp form user@host:path
+ * keeps its login name, which cannot carry a password. Returns a copy
+ * the caller frees, NULL when out of memory.
+ */
+static char *split_userinfo(const char *spec, url_userinfo *ui) {
+  const char *scheme_end = strstr(spec, "://");
+  const char *authority = NULL;
+  const char *at = NULL;
+  const char *colon = NULL;
+  size_t authority_len = 0;
+  char *clean = NULL;
+
+  if (scheme_end == NULL)
+    return am_strdup(spec);
+  authority = scheme_end + 3;
+  authority_len = strcspn(authority, "/?#");
+  /* The last '@': an unencoded one inside a password is still userinfo. */
+  for (const char *p = authority; p < authority + authority_len; p++) {
+    if (*p == '@')
+      at = p;
+  }
+  if (at == NULL)
+    return am_strdup(spec);
+  clean = am_asprintf("%.*s%s", (int)(authority - spec), spec, at + 1);
+  if (clean == NULL || ui == NULL)
+    return clean;
+  colon = memchr(authority, ':', (size_t)(at - authority));
+  ui->user =
+      percent_decode(authority, (size_t)((colon ? colon : at) - authority));
+  if (colon != NULL)
+    ui->password = percent_decode(colon + 1, (size_t)(at - colon - 1));
+  if (ui->user == NULL || (colon != NULL && ui->password == NULL)) {
+    userinfo_clear(ui);
+    free(clean);
+    return NULL;
+  }
+  return clean;
+}
+
+char *am_source_display_url(const char *spec) {
+  return spec ? split_userinfo(spec, NULL) : NULL;
+}
+
+/* libgit2 asks for credentials: the server answered 401, or ssh wants a
+ * user name. The URL's own user and password are offered once; asked
+ * again, they were refused. */
+static int url_credentials(git_credential **out, const char *url,
+                           const char *user_from_url, unsigned int allowed,
+                           void *payload) {
+  url_userinfo *ui = payload;
+
+  (void)url;
+  (void)user_from_url;
+  if ((ui == NULL || ui->user == NULL) &&
+      (allowed & GIT_CREDENTIAL_USERPASS_PLAINTEXT)) {
+    git_error_set_str(GIT_ERROR_NET, "the server asks for a user name and "
+                                     "password, and the URL holds none");
+    return GIT_EAUTH;
+  }
+  if (ui == NULL || ui->user == NULL)
+    return GIT_PASSTHROUGH;
+  if (allowed & GIT_CREDENTIAL_USERPASS_PLAINTEXT) {
+    if (ui->offered) {
+      git_error_set_str(GIT_ERROR_NET,
+                        "the user name and password in the URL were refused");
+      return GIT_EAUTH;
+    }
+    ui->offered = true;
+    return git_credential_userpass_plaintext_new(
+        out, ui->user, ui->password ? ui->password : "");
+  }
+  if (allowed & GIT_CREDENTIAL_USERNAME)
+    return git_credential_username_new(out, ui->user);
+  return GIT_PASSTHROUGH;
+}
+
 /* mkdir -p, for the cache folder. */
 static int make_dirs(const char *path, am_err *err) {
   char *copy = am_strdup(path);
@@ -125,8 +259,10 @@ static void follow_remote_head(git_repository *repo, git_remote *remote) {
   git_buf_dispose(&branch);
 }
 
-/* Fetch what is new into an existing mirror. */
-static int fetch_mirror(git_repository *repo, const char *url, am_err *err) {
+/* Fetch what is new into an existing mirror; `ui` (NULL: none) answers
+ * the server's request for credentials. */
+static int fetch_mirror(git_repository *repo, const char *url, url_userinfo *ui,
+                        am_err *err) {
   git_remote *remote = NULL;
   git_fetch_options fetch;
   int rc = AM_OK;
@@ -140,6 +276,12 @@ static int fetch_mirror(git_repository *repo, const char *url, am_err *err) {
   }
   fetch.prune = GIT_FETCH_PRUNE;
   fetch.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_ALL;
+  fetch.callbacks.credentials = url_credentials;
+  fetch.callbacks.payload = ui;
+  /* Credentials from the URL are for its host alone: no redirect to
+   * another one, where they would be offered too. */
+  if (ui != NULL && ui->user != NULL)
+    fetch.follow_redirects = GIT_REMOTE_REDIRECT_NONE;
   am_log(AM_LOG_INFO, "%s: fetching into mirror", url);
   if (git_remote_fetch(remote, NULL, &fetch, "archmatrix fetch") != 0) {
     rc = am_err_set(err, AM_EIO, "cannot fetch %s: %s", url, git_message());
@@ -158,7 +300,7 @@ done:
  * follows the remote's default branch (git_clone would guess it through
  * the remote-tracking names a mirror does not have). */
 static int clone_mirror(git_repository **out, const char *url, const char *path,
-                        am_err *err) {
+                        url_userinfo *ui, am_err *err) {
   git_repository *repo = NULL;
   git_remote *remote = NULL;
   char *tmp = am_asprintf("%s.tmp-%ld", path, (long)getpid());
@@ -177,7 +319,7 @@ static int clone_mirror(git_repository **out, const char *url, const char *path,
     rc = am_err_set(err, AM_EIO, "cannot clone %s: %s", url, git_message());
     goto done;
   }
-  rc = fetch_mirror(repo, url, err);
+  rc = fetch_mirror(repo, url, ui, err);
   if (rc != AM_OK) {
     am_err_set(err, rc, "cannot clone %s: %s", url, git_message());
     goto done;
@@ -196,7 +338,7 @@ static int clone_mirror(git_repository **out, const char *url, const char *path,
       am_log(AM_LOG_INFO,
              "%s: another run put its mirror in %s first; using it", url, path);
       am_path_remove_tree(tmp);
-      rc = fetch_mirror(*out, url, err);
+      rc = fetch_mirror(*out, url, ui, err);
       goto done;
     }
     rc = am_err_set(err, AM_EIO, "cannot move mirror into %s: %s", path,
@@ -219,8 +361,9 @@ done:
   return rc;
 }
 
-/* Open the mirror of `url`, cloning it the first time. */
-static int open_remote(git_repository **out, const char *url,
+/* Open the mirror of `url` (without userinfo: its folder name and config
+ * hold no secret), cloning it the first time. */
+static int open_remote(git_repository **out, const char *url, url_userinfo *ui,
                        const am_source_opts *opts, am_err *err) {
   char *fallback = NULL;
   char *path = NULL;
@@ -255,9 +398,9 @@ static int open_remote(git_repository **out, const char *url,
                       git_message());
       goto done;
     }
-    rc = fetch_mirror(*out, url, err);
+    rc = fetch_mirror(*out, url, ui, err);
   } else {
-    rc = clone_mirror(out, url, path, err);
+    rc = clone_mirror(out, url, path, ui, err);
   }
 
 done:
@@ -306,6 +449,7 @@ done:
 int am_source_open(am_source **out, const char *spec,
                    const am_source_opts *opts, am_err *err) {
   am_source *src = NULL;
+  url_userinfo ui = {0};
   struct stat st;
   int rc = AM_OK;
 
@@ -314,27 +458,28 @@ int am_source_open(am_source **out, const char *spec,
     return am_err_set(err, AM_EUSAGE, "no source given");
   git_libgit2_init();
   src = calloc(1, sizeof(*src));
-  if (src == NULL || (src->spec = am_strdup(spec)) == NULL) {
+  if (src == NULL || (src->spec = split_userinfo(spec, &ui)) == NULL) {
     rc = am_err_set(err, AM_ENOMEM, "out of memory");
     goto done;
   }
 
   if (spec_is_url(spec)) {
-    rc = open_remote(&src->repo, spec, opts, err);
+    rc = open_remote(&src->repo, src->spec, &ui, opts, err);
     if (rc != AM_OK)
       goto done;
   } else if (stat(spec, &st) != 0) {
-    rc = am_err_set(err, AM_ENOTFOUND, "%s: no such repository: %s", spec,
+    rc = am_err_set(err, AM_ENOTFOUND, "%s: no such repository: %s", src->spec,
                     strerror(errno));
     goto done;
   } else if (git_repository_open_ext(
                  &src->repo, spec, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) != 0) {
-    rc = am_err_set(err, AM_ENOTFOUND, "%s: not a git repository", spec);
+    rc = am_err_set(err, AM_ENOTFOUND, "%s: not a git repository", src->spec);
     goto done;
   }
   rc = resolve_commit(src, opts ? opts->ref : NULL, err);
 
 done:
+  userinfo_clear(&ui);
   if (rc != AM_OK) {
     am_source_free(src);
     src = NULL;

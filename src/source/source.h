@@ -38,14 +38,27 @@ typedef int (*am_source_visit)(am_source *src, const am_entry *entry, void *ud);
 /*
  * Open `spec`: a local path (work tree or bare) or a URL, which is cloned
  * into, or fetched into, a bare mirror under opts->cache_dir. Resolves the
- * ref to a commit. On failure `*out` is NULL and `err` names the spec.
+ * ref to a commit. On failure `*out` is NULL and `err` names the spec. A
+ * URL's user and password answer the server's request for credentials and
+ * are kept nowhere else: the mirror, its name and every message have the
+ * URL without them.
  */
 int am_source_open(am_source **out, const char *spec,
                    const am_source_opts *opts, am_err *err);
 
-/* The spec as given (URL or path), and the commit id in hex. */
+/*
+ * The spec as given (URL or path), except that a URL has lost its userinfo
+ * (user:password@), and the commit id in hex.
+ */
 const char *am_source_url(const am_source *src);
 const char *am_source_commit(const am_source *src);
+
+/*
+ * `spec` as it may be shown, logged or stored: a "scheme://" URL without
+ * its userinfo (https://user:pass@host/x becomes https://host/x), anything
+ * else unchanged. The caller frees it; NULL when out of memory.
+ */
+char *am_source_display_url(const char *spec);
 
 /*
  * Walk the commit's tree, depth first in name order. When `paths` is

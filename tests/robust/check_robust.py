@@ -298,6 +298,78 @@ def case_secrets(env):
         len(planted), len(outputs)))
 
 
+def case_git_userinfo(env):
+    """A user and password in a git source URL are used for the clone and
+    fetch, and appear nowhere archmatrix writes: stdout, stderr (up to
+    -v -v -v), the site (history included), the cache (the mirror's
+    config and folder names), nor the messages of a failed clone."""
+    git_dir = env.server_dir("robust_git")
+    host = env.server("robust_git")
+    user = env.server("robust_git", "user")
+    password = env.server("robust_git", "password")
+    image = env.server("robust_reg") + "/demo/multi:1.0"
+    repos = os.path.join(git_dir, "repos")
+    name = "ui-%s.git" % secrets.token_hex(4)
+    work = write_repo(os.path.join(env.work, "src"),
+                      {"img/Dockerfile": "FROM %s\n" % image})
+    subprocess.run(["git", "clone", "-q", "--bare", work,
+                    os.path.join(repos, name)], check=True)
+    shown = "http://%s/auth-git/%s" % (host, name)
+    url = "http://%s:%s@%s/auth-git/%s" % (user, password, host, name)
+    site = os.path.join(env.work, "site")
+    cache = os.path.join(env.work, "cache")
+    outputs = {}
+
+    def run(label, argv, want_rc):
+        rc, out, err, _ = env.run(argv + ["--cache-dir", cache])
+        check(rc == want_rc, "%s: exit %d, not %d: %s" % (
+            label, rc, want_rc, err[-2000:]))
+        outputs[label + " stdout"] = out
+        outputs[label + " stderr"] = err
+        return out, err
+
+    # Without the password the server refuses: the clone below works only
+    # because archmatrix hands the URL's credentials to libgit2.
+    _, err = run("no password", ["scan", shown, "--format", "json"], 1)
+    check("URL holds none" in err, "no credentials error: %s" % err)
+    for verbosity in (["-v", "-v", "-v"], ["-v", "-v"]):   # clone, fetch
+        run("report %d" % len(verbosity),
+            ["report", url, "-o", site, "--platforms", PLATFORMS]
+            + verbosity, 0)
+    data, _, _ = load_site(site)
+    check(data["sources"][0]["source"]["url"] == shown,
+          "data.json names %s" % data["sources"][0]["source"])
+    out, _ = run("scan json", ["scan", url, "--format", "json", "-v"], 0)
+    check(json.loads(out)["source"]["url"] == shown,
+          "scan names %s" % json.loads(out)["source"])
+    run("scan table", ["scan", url, "--format", "table"], 0)
+    config = os.path.join(env.work, "config.json")
+    with open(config, "w") as f:
+        json.dump({"sources": [{"url": url}]}, f)
+    run("config", ["report", "-c", config, "-o", site, "--platforms",
+                   PLATFORMS, "-v"], 0)
+    wrong = url.replace(password, "WRONG-" + password[::-1])
+    _, err = run("wrong password", ["scan", wrong, "-v", "-v"], 1)
+    check("refused" in err, "no refusal: %s" % err)
+    _, err = run("missing repo", ["report", url.replace(name, "none.git"),
+                                  "-o", site], 1)
+    check("none.git" in err, "the error does not name the URL: %s" % err)
+
+    for root in (site, cache):
+        for path in glob.glob(root + "/**", recursive=True):
+            outputs["path " + path] = path
+            if os.path.isfile(path):
+                with open(path, "rb") as f:
+                    outputs[path] = f.read().decode(errors="replace")
+    check(any(p.endswith("/config") for p in outputs), "no mirror config")
+    check(any("/history/" in p for p in outputs), "no history file")
+    for secret in (password, password[::-1], user + ":", user + "@"):
+        for where, text in outputs.items():
+            check(secret not in text, "%s... from the URL is in %s"
+                  % (secret[:4], where))
+    print("the URL's password absent from %d outputs" % len(outputs))
+
+
 def case_helper_hang(env):
     """A credential helper that never answers (a keychain waiting for a
     prompt) is given up on after its time limit: the run goes on without
