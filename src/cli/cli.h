@@ -111,8 +111,22 @@ am_format am_cli_format(const am_cli *cli);
  */
 const char *am_cli_term_text(am_buf *buf, const char *s);
 
-/* Print a JSON document (consumed) to stdout; returns an exit code. */
+/*
+ * Print a JSON document (consumed) to stdout, two-space indented, with a
+ * newline. Returns an exit code: failure only when out of memory, since a
+ * write error is reported by am_cli_finish_stdout.
+ */
 int am_cli_print_json(struct json_t *doc);
+
+/* fwrite to stdout, remembering why the first failed write failed. */
+void am_cli_write_stdout(const void *data, size_t len);
+
+/*
+ * Flush stdout at the end of a command. When anything written to it was
+ * lost, print "archmatrix: cannot write standard output: REASON" once and
+ * return AM_EXIT_FAILURE; otherwise return `rc`.
+ */
+int am_cli_finish_stdout(int rc);
 
 /* Resolve normalised references with the CLI's registry options and
  * progress bar; `*out` holds refs->len results. */

@@ -43,18 +43,6 @@ done:
   return rc;
 }
 
-/* Print a JSON document to stdout, two-space indented, with a newline. */
-int am_cli_print_json(json_t *doc) {
-  if (doc == NULL || json_dumpf(doc, stdout, JSON_INDENT(2)) != 0) {
-    json_decref(doc);
-    am_cli_error("out of memory writing JSON");
-    return AM_EXIT_FAILURE;
-  }
-  fputc('\n', stdout);
-  json_decref(doc);
-  return AM_EXIT_OK;
-}
-
 const char *am_cli_term_text(am_buf *buf, const char *s) {
   static const char hex[] = "0123456789abcdef";
   const unsigned char *p = (const unsigned char *)(s ? s : "");
@@ -152,7 +140,8 @@ static void print_scan_table(const am_scan *scan) {
   am_buf_free(&c);
 }
 
-/* The scan as JSON on stdout, written without building a jansson tree. */
+/* The scan as JSON on stdout, written without building a jansson tree. A
+ * write error is reported when main flushes stdout. */
 static int print_scan_json(const am_scan *scan) {
   am_buf text;
   int rc = AM_EXIT_OK;
@@ -162,8 +151,8 @@ static int print_scan_json(const am_scan *scan) {
       am_buf_append(&text, "\n", 1) != AM_OK) {
     am_cli_error("out of memory writing JSON");
     rc = AM_EXIT_FAILURE;
-  } else if (fwrite(text.data, 1, text.len, stdout) != text.len) {
-    rc = AM_EXIT_FAILURE;
+  } else {
+    am_cli_write_stdout(text.data, text.len);
   }
   am_buf_free(&text);
   return rc;

@@ -216,13 +216,13 @@ int main(int argc, char **argv) {
   if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
       strcmp(argv[1], "help") == 0) {
     am_cli_help(argc > 2 ? argv[2] : NULL, stdout);
-    return AM_EXIT_OK;
+    return am_cli_finish_stdout(AM_EXIT_OK);
   }
   if (strcmp(argv[1], "--version") == 0) {
     git_libgit2_init();
     print_version();
     git_libgit2_shutdown();
-    return AM_EXIT_OK;
+    return am_cli_finish_stdout(AM_EXIT_OK);
   }
   for (size_t i = 0; i < sizeof(commands) / sizeof(*commands); i++) {
     if (strcmp(argv[1], commands[i].name) == 0) {
@@ -233,7 +233,7 @@ int main(int argc, char **argv) {
        * docs/LIMITATIONS.md says what a damaged local object does. */
       git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
       curl_global_init(CURL_GLOBAL_DEFAULT);
-      rc = run_command(i, argc - 1, argv + 1);
+      rc = am_cli_finish_stdout(run_command(i, argc - 1, argv + 1));
       curl_global_cleanup();
       git_libgit2_shutdown();
       return rc;

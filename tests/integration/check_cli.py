@@ -4,8 +4,9 @@
 with the right exit code for every mistake."""
 import json
 import os
+import subprocess
 
-from amtest import check, git_repo, main, run
+from amtest import check, git_repo, main, read, run
 
 
 def expect(argv, code, stderr_has=None, stdout_has=None):
@@ -25,7 +26,7 @@ def expect(argv, code, stderr_has=None, stdout_has=None):
 
 
 def test(args):
-    am, work = args
+    am, work, reg_dir = args
     os.makedirs(work, exist_ok=True)
 
     expect([am, "--version"], 0, stdout_has="archmatrix 0.")
@@ -84,6 +85,7 @@ def test(args):
 
     check_k8s_switches(am, work)
     check_table_is_safe(am, work)
+    check_stdout_full(am, work, reg_dir)
 
 
 def scan_json(argv):
@@ -168,6 +170,52 @@ def check_table_is_safe(am, work):
           "table lacks the escaped image: %s" % out)
     check("  Dockerfile  : symbolic link" in out and "Dockerfile:0" not in out,
           "whole-file entry: %s" % out)
+
+
+def check_stdout_full(am, work, reg_dir):
+    """Results that cannot be written (stdout on /dev/full) are a failure:
+    one line naming the reason, exit 1, for every command that prints,
+    whether its output fits stdio's buffer or not."""
+    host = read(os.path.join(reg_dir, "host"))
+    image = host + "/demo/multi:1.0"
+    src = os.path.join(work, "full-src")
+    repo = os.path.join(work, "full-repo")
+    small = os.path.join(work, "full-small")
+    files = {"d%d/Dockerfile" % i: "FROM %s-%d\n" % (image, i)
+             for i in range(300)}           # ~40 KB of JSON, over the buffer
+    for path, text in files.items():
+        os.makedirs(os.path.dirname(os.path.join(src, path)), exist_ok=True)
+        with open(os.path.join(src, path), "w") as f:
+            f.write(text)
+    git_repo(src, repo)
+    os.makedirs(os.path.join(small + ".src", "a"), exist_ok=True)
+    with open(os.path.join(small + ".src", "a", "Dockerfile"), "w") as f:
+        f.write("FROM %s\n" % image)
+    git_repo(small + ".src", small)
+    cache = ["--cache-dir", os.path.join(work, "full-cache")]
+    runs = [["--version"], ["scan", "--help"]]
+    for fmt in ("json", "table"):
+        runs += [["scan", repo, "--format", fmt],
+                 ["scan", small, "--format", fmt] + cache,
+                 ["resolve", image, "--format", fmt] + cache]
+    runs.append(["report", small, "-o", os.path.join(work, "full-site"),
+                 "--platforms", "linux/amd64"] + cache)
+    want = "archmatrix: cannot write standard output: No space left on device"
+    for argv in runs:
+        with open("/dev/full", "w") as full:
+            p = subprocess.run([am] + argv, stdout=full,
+                               stderr=subprocess.PIPE, text=True, timeout=60)
+        lines = p.stderr.splitlines()
+        check(p.returncode == 1 and lines and lines[-1] == want and
+              p.stderr.count("standard output") == 1,
+              "%s > /dev/full: exit %d, stderr %r" % (
+                  " ".join(argv), p.returncode, p.stderr))
+    # Nothing to print is no error: a failed scan says only why it failed.
+    with open("/dev/full", "w") as full:
+        p = subprocess.run([am, "scan", os.path.join(work, "none")],
+                           stdout=full, stderr=subprocess.PIPE, text=True)
+    check(p.returncode == 1 and "standard output" not in p.stderr,
+          "failed scan > /dev/full: %r" % p.stderr)
 
 
 main(test)
