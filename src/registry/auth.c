@@ -268,6 +268,27 @@ void am_challenges_free(am_challenges *list) {
   list->len = 0;
 }
 
+/* b64token of RFC 6750, in ASCII whatever the locale says. */
+static bool is_b64token_char(char c) {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+         (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' ||
+         c == '~' || c == '+' || c == '/';
+}
+
+bool am_auth_token_valid(const char *s, size_t len) {
+  size_t i = 0;
+
+  if (s == NULL || len == 0 || len > AM_TOKEN_MAX)
+    return false;
+  while (i < len && is_b64token_char(s[i]))
+    i++;
+  if (i == 0)
+    return false;
+  while (i < len && s[i] == '=')
+    i++;
+  return i == len;
+}
+
 int am_auth_parse_token_response(char **token, long *expires_in,
                                  const char *body, size_t len, am_err *err) {
   json_error_t jerr;
@@ -289,6 +310,15 @@ int am_auth_parse_token_response(char **token, long *expires_in,
     tok = json_object_get(root, "access_token");
   if (!json_is_string(tok) || json_string_length(tok) == 0) {
     rc = am_err_set(err, AM_EINVALID, "token answer holds no token");
+    goto done;
+  }
+  /* The token becomes a header line: one with CR LF in it would add
+   * headers of the server's choosing. Its text is not quoted. */
+  if (!am_auth_token_valid(json_string_value(tok), json_string_length(tok))) {
+    rc = am_err_set(err, AM_EINVALID,
+                    "token answer holds a malformed token (not RFC 6750 "
+                    "characters, or over %d bytes)",
+                    AM_TOKEN_MAX);
     goto done;
   }
   *token = am_strdup(json_string_value(tok));
@@ -360,4 +390,62 @@ char *am_auth_basic_value(const char *user, const char *secret) {
   OPENSSL_cleanse(raw, raw_len);
   free(raw);
   return out;
+}
+
+int am_auth_secret_forms(am_strv *out, const char *user, const char *secret) {
+  char *pair = NULL;
+  char *basic = NULL;
+  int rc = AM_OK;
+
+  if (secret == NULL || secret[0] == '\0')
+    return AM_OK;
+  if (am_strv_push_unique(out, secret) != AM_OK)
+    return AM_ENOMEM;
+  if (user == NULL)
+    return AM_OK;
+  pair = am_asprintf("%s:%s", user, secret);
+  basic = am_auth_basic_value(user, secret);
+  if (pair == NULL || basic == NULL ||
+      am_strv_push_unique(out, pair) != AM_OK ||
+      am_strv_push_unique(out, basic) != AM_OK)
+    rc = AM_ENOMEM;
+  if (pair)
+    OPENSSL_cleanse(pair, strlen(pair));
+  if (basic)
+    OPENSSL_cleanse(basic, strlen(basic));
+  free(pair);
+  free(basic);
+  return rc;
+}
+
+char *am_auth_redact(const char *text, const char *const *secrets, size_t n) {
+  am_buf out;
+  const char *p = text;
+  char *result = NULL;
+
+  am_buf_init(&out, 0);
+  while (*p) {
+    size_t longest = 0;
+
+    for (size_t i = 0; i < n; i++) {
+      size_t len = secrets[i] ? strlen(secrets[i]) : 0;
+
+      if (len > longest && strncmp(p, secrets[i], len) == 0)
+        longest = len;
+    }
+    if (longest > 0) {
+      if (am_buf_append(&out, "[redacted]", 10) != AM_OK)
+        goto done;
+      p += longest;
+    } else {
+      if (am_buf_append(&out, p, 1) != AM_OK)
+        goto done;
+      p++;
+    }
+  }
+  result = am_buf_detach(&out);
+
+done:
+  am_buf_free(&out);
+  return result;
 }

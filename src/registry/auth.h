@@ -6,7 +6,9 @@
 
 #include "util/buf.h"
 #include "util/err.h"
+#include "util/strv.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 
 typedef struct am_auth_param {
@@ -54,10 +56,22 @@ void am_challenges_free(am_challenges *list);
 /* Tokens live this long when the server does not say (the spec's rule). */
 #define AM_TOKEN_DEFAULT_TTL 60
 
+/* A token longer than this is refused: it goes into a header line. */
+#define AM_TOKEN_MAX 16384
+
+/*
+ * True when `s` (`len` bytes) can be sent as a bearer token: non-empty,
+ * at most AM_TOKEN_MAX bytes, and only RFC 6750's b64token characters
+ * (A-Z a-z 0-9 - . _ ~ + /, then '='s at the end). Anything else could
+ * break out of the Authorization header (a CR LF) or was never a token.
+ */
+bool am_auth_token_valid(const char *s, size_t len);
+
 /*
  * Read a token server's JSON answer: `token` or `access_token`, and
- * `expires_in` (AM_TOKEN_DEFAULT_TTL when absent or not positive).
- * `*token` is a new string the caller frees (and should scrub).
+ * `expires_in` (AM_TOKEN_DEFAULT_TTL when absent or not positive). A token
+ * that am_auth_token_valid refuses is an error whose message does not
+ * quote it. `*token` is a new string the caller frees (and should scrub).
  */
 int am_auth_parse_token_response(char **token, long *expires_in,
                                  const char *body, size_t len, am_err *err);
@@ -72,5 +86,21 @@ int am_auth_token_fields(am_buf *form, const char *service, const char *scope);
 
 /* Base64 of "user:secret" for a Basic header; NULL when memory runs out. */
 char *am_auth_basic_value(const char *user, const char *secret);
+
+/*
+ * Add to `out` (no duplicates, nothing empty) the forms a credential may
+ * take in what a server echoes back: `secret`, and with a `user` also
+ * "user:secret" and its base64 (the Basic header value). Returns 0 or
+ * AM_ENOMEM. The caller scrubs `out` when done.
+ */
+int am_auth_secret_forms(am_strv *out, const char *user, const char *secret);
+
+/*
+ * A copy of `text` with every occurrence of each of the `n` secrets
+ * (empty ones ignored; at each place the longest that matches) replaced
+ * by "[redacted]". For text a server sent, before it becomes an error
+ * message. NULL when memory runs out.
+ */
+char *am_auth_redact(const char *text, const char *const *secrets, size_t n);
 
 #endif

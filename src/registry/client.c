@@ -81,6 +81,7 @@ struct fetch {
   int redirects;
   int auth_tries;
   char *authorization; /* scrubbed when replaced */
+  am_strv secrets;     /* every credential this request has carried */
   token_entry *used_token;
   am_xfer x;
   fetch *next_waiter;
@@ -195,8 +196,16 @@ static host_auth *get_host_auth(am_client *c, const char *host) {
   return h;
 }
 
+/* Scrub and free a list of secrets. */
+static void scrub_strv(am_strv *sv) {
+  for (size_t i = 0; i < sv->len; i++)
+    OPENSSL_cleanse(sv->v[i], strlen(sv->v[i]));
+  am_strv_free(sv);
+}
+
 static void free_fetch(fetch *f) {
   am_xfer_clear(&f->x);
+  scrub_strv(&f->secrets);
   free(f->url);
   free(f->accept);
   free(f->scope);
@@ -205,6 +214,41 @@ static void free_fetch(fetch *f) {
   scrub_free(f->post_fields);
   scrub_free(f->basic);
   free(f);
+}
+
+/*
+ * A copy of `text` (a server's words) with every secret archmatrix holds
+ * for `f` replaced by "[redacted]": what this request carried (password,
+ * "user:password", its base64, identity token, bearer token) and every
+ * bearer token the client holds. NULL when memory runs out.
+ */
+static char *redact(const fetch *f, const char *text) {
+  size_t ntokens = 0;
+  const char **list = NULL;
+  size_t n = 0;
+  char *out = NULL;
+
+  for (const token_entry *t = f->client->tokens; t; t = t->next)
+    ntokens++;
+  list = calloc(f->secrets.len + ntokens + 1, sizeof(*list));
+  if (list == NULL)
+    return NULL;
+  for (size_t i = 0; i < f->secrets.len; i++)
+    list[n++] = f->secrets.v[i];
+  for (const token_entry *t = f->client->tokens; t; t = t->next) {
+    if (t->token)
+      list[n++] = t->token;
+  }
+  out = am_auth_redact(text, list, n);
+  free(list);
+  return out;
+}
+
+/* Remember the forms of a credential this request carries, so that a
+ * server echoing it back is redacted. Out of memory, the request goes
+ * without the credential rather than risk printing it. */
+static int keep_secret(fetch *f, const char *user, const char *secret) {
+  return am_auth_secret_forms(&f->secrets, user, secret);
 }
 
 /* Deliver the outcome to the caller and free the fetch. */
@@ -217,10 +261,16 @@ static void finish(fetch *f, int rc, const char *fmt, ...) {
 
   if (fmt) {
     va_list ap;
+    char *clean = NULL;
 
     va_start(ap, fmt);
     vsnprintf(message, sizeof(message), fmt, ap);
     va_end(ap);
+    /* The message may quote a server; no secret of ours leaves here. */
+    clean = redact(f, message);
+    snprintf(message, sizeof(message), "%s",
+             clean ? clean : "error text withheld: out of memory");
+    free(clean);
   }
   memset(&r, 0, sizeof(r));
   r.rc = rc;
@@ -234,23 +284,34 @@ static void finish(fetch *f, int rc, const char *fmt, ...) {
   free_fetch(f);
 }
 
-/* The "code: message" of a registry's JSON error body, if it has one. */
-static void registry_error_text(const am_xfer *x, char *out, size_t size) {
+/* The "code: message" of a registry's JSON error body, if it has one,
+ * with our secrets redacted before it is cut short (a cut could leave
+ * half a secret that no longer matches). */
+static void registry_error_text(const fetch *f, char *out, size_t size) {
+  const am_xfer *x = &f->x;
   json_t *root = NULL;
   json_t *first = NULL;
-  const char *code = NULL;
-  const char *message = NULL;
+  char *code = NULL;
+  char *message = NULL;
+  const char *raw_code = NULL;
+  const char *raw_message = NULL;
 
   out[0] = '\0';
   if (x->body.len == 0)
     return;
   root = json_loadb(x->body.data, x->body.len, 0, NULL);
   first = json_array_get(json_object_get(root, "errors"), 0);
-  code = json_string_value(json_object_get(first, "code"));
-  message = json_string_value(json_object_get(first, "message"));
-  if (code || message)
+  raw_code = json_string_value(json_object_get(first, "code"));
+  raw_message = json_string_value(json_object_get(first, "message"));
+  code = raw_code ? redact(f, raw_code) : NULL;
+  message = raw_message ? redact(f, raw_message) : NULL;
+  if ((raw_code && !code) || (raw_message && !message))
+    snprintf(out, size, " (error text withheld: out of memory)");
+  else if (code || message)
     snprintf(out, size, " (%.60s%s%.120s)", code ? code : "",
              code && message ? ": " : "", message ? message : "");
+  free(code);
+  free(message);
   json_decref(root);
 }
 
@@ -469,6 +530,9 @@ static int request_token(am_client *c, token_entry *t, host_auth *h,
   if (f == NULL)
     goto done;
   f->client = c;
+  if (have_creds && keep_secret(f, creds.identity_token ? NULL : creds.username,
+                                creds.secret) != AM_OK)
+    goto done;
   f->for_token = t;
   f->what = am_strdup(waiter->what);
   f->scope = am_strdup(scope);
@@ -529,7 +593,8 @@ static int choose_authorization(fetch *f) {
 
     if (c->opts.creds &&
         am_credstore_lookup(c->opts.creds, f->host, &creds, NULL) == AM_OK &&
-        !creds.identity_token) {
+        !creds.identity_token &&
+        keep_secret(f, creds.username, creds.secret) == AM_OK) {
       char *value = am_auth_basic_value(creds.username, creds.secret);
 
       f->authorization = value ? am_asprintf("Basic %s", value) : NULL;
@@ -561,6 +626,8 @@ static int choose_authorization(fetch *f) {
   }
   free(key);
   if (t->token) {
+    if (keep_secret(f, NULL, t->token) != AM_OK)
+      return 0;
     f->authorization = am_asprintf("Bearer %s", t->token);
     f->used_token = t;
     return 0;
@@ -600,16 +667,30 @@ static void send_fetch(fetch *f) {
   am_transport_submit(f->client->transport, &f->x);
 }
 
+/* True when a URL from a server holds a space or a control character: it
+ * would not be one URL, and a CR LF in it could end a request line. */
+static bool url_has_ctl(const char *s) {
+  for (const char *p = s; *p; p++) {
+    if ((unsigned char)*p <= 0x20 || *p == 0x7f)
+      return true;
+  }
+  return false;
+}
+
 /* Resolve a Location against the URL it answered, refusing anything but
- * http(s) and URLs with credentials in them. */
+ * http(s), URLs with credentials in them and ones with control
+ * characters. */
 static int redirect_target(fetch *f, char **out) {
-  CURLU *u = curl_url();
+  CURLU *u = NULL;
   char *scheme = NULL;
   char *user = NULL;
   char *url = NULL;
   int rc = AM_EINVALID;
 
   *out = NULL;
+  if (url_has_ctl(f->x.location))
+    return AM_EINVALID;
+  u = curl_url();
   if (u == NULL)
     return AM_ENOMEM;
   if (curl_url_set(u, CURLUPART_URL, f->url, 0) != CURLUE_OK ||
@@ -720,8 +801,9 @@ static void answer_challenge(fetch *f) {
     h->kind = AUTH_BEARER;
     h->realm = am_strdup(realm);
     h->service = am_strdup(am_auth_param_get(ch, "service"));
-    if (strncasecmp(realm, "http://", 7) != 0 &&
-        strncasecmp(realm, "https://", 8) != 0) {
+    if ((strncasecmp(realm, "http://", 7) != 0 &&
+         strncasecmp(realm, "https://", 8) != 0) ||
+        url_has_ctl(realm)) {
       am_challenges_free(&list);
       h->kind = AUTH_NONE;
       finish(f, AM_EAUTH, "%s: token realm is not an http(s) URL", f->host);
@@ -789,11 +871,12 @@ static void on_xfer_done(am_xfer *x, void *ud) {
     long wait = am_transport_parse_retry_after(x->retry_after, time(NULL));
 
     if (wait > (long)f->client->opts.retry_cap) {
-      registry_error_text(x, detail, sizeof(detail));
+      registry_error_text(f, detail, sizeof(detail));
       finish(f, AM_EIO,
-             "%s: HTTP %ld, asked to wait %ld s, over the %.0f s "
+             "%s: HTTP %ld, asked to wait %s%ld s, over the %.0f s "
              "cap%s",
-             f->host, status, wait, f->client->opts.retry_cap, detail);
+             f->host, status, wait >= AM_RETRY_AFTER_MAX ? "more than " : "",
+             wait, f->client->opts.retry_cap, detail);
       return;
     }
     snprintf(reason, sizeof(reason), "%ld", status);
@@ -801,7 +884,7 @@ static void on_xfer_done(am_xfer *x, void *ud) {
     return;
   }
   if (status >= 400 || status < 200) {
-    registry_error_text(x, detail, sizeof(detail));
+    registry_error_text(f, detail, sizeof(detail));
     finish(f, AM_OK, "%s: HTTP %ld%s", f->host, status, detail);
     return;
   }

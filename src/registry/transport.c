@@ -261,24 +261,55 @@ static int on_debug(CURL *easy, curl_infotype type, char *data, size_t n,
   return 0;
 }
 
-static int start_xfer(am_transport *t, am_xfer *x) {
-  CURL *easy = curl_easy_init();
-  struct curl_slist *headers = NULL;
-  char line[HEADER_VALUE_MAX];
-  host_count *hc = find_host(t, x->host, true);
+/* True when `value` may go into a header line: no CR, LF or other
+ * control character that would end the line and start one of its own. */
+static bool header_value_safe(const char *value) {
+  for (const char *p = value; *p; p++) {
+    if (((unsigned char)*p < 0x20 && *p != '\t') || *p == 0x7f)
+      return false;
+  }
+  return true;
+}
 
+/* Append "name: value" to `*headers`; the copy made here is scrubbed
+ * (curl keeps its own). Returns 0 or AM_ENOMEM. */
+static int add_header(struct curl_slist **headers, const char *name,
+                      const char *value) {
+  char *line = am_asprintf("%s: %s", name, value);
+  struct curl_slist *grown = NULL;
+
+  if (line == NULL)
+    return AM_ENOMEM;
+  grown = curl_slist_append(*headers, line);
+  memset(line, 0, strlen(line));
+  free(line);
+  if (grown == NULL)
+    return AM_ENOMEM;
+  *headers = grown;
+  return AM_OK;
+}
+
+/* Start `x`. Returns 0, AM_ENOMEM, or AM_EINVALID when a header value
+ * holds a control character (it comes from a server's answer, a token
+ * say, and could add headers of that server's choosing). */
+static int start_xfer(am_transport *t, am_xfer *x) {
+  CURL *easy = NULL;
+  struct curl_slist *headers = NULL;
+  host_count *hc = NULL;
+  int rc = AM_ENOMEM;
+
+  if ((x->accept && !header_value_safe(x->accept)) ||
+      (x->authorization && !header_value_safe(x->authorization)))
+    return AM_EINVALID;
+  easy = curl_easy_init();
+  hc = find_host(t, x->host, true);
   if (easy == NULL || hc == NULL)
     goto fail;
-  if (x->accept) {
-    snprintf(line, sizeof(line), "Accept: %s", x->accept);
-    headers = curl_slist_append(headers, line);
-  }
-  if (x->authorization) {
-    snprintf(line, sizeof(line), "Authorization: %s", x->authorization);
-    headers = curl_slist_append(headers, line);
-    /* Scrub the copy on the stack; curl keeps its own. */
-    memset(line, 0, sizeof(line));
-  }
+  if (x->accept && add_header(&headers, "Accept", x->accept) != AM_OK)
+    goto fail;
+  if (x->authorization &&
+      add_header(&headers, "Authorization", x->authorization) != AM_OK)
+    goto fail;
   curl_easy_setopt(easy, CURLOPT_URL, x->url);
   curl_easy_setopt(easy, CURLOPT_PRIVATE, x);
   curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
@@ -327,7 +358,7 @@ fail:
   curl_slist_free_all(headers);
   if (easy)
     curl_easy_cleanup(easy);
-  return AM_ENOMEM;
+  return rc;
 }
 
 /* Start queued exchanges whose time has come, within the limits. Returns
@@ -337,6 +368,7 @@ static double start_ready(am_transport *t) {
   am_xfer *prev = NULL;
   double now = am_transport_now();
   double next = 0;
+  int rc = AM_OK;
 
   while (*link) {
     am_xfer *x = *link;
@@ -354,9 +386,14 @@ static double start_ready(am_transport *t) {
     if (t->queue_tail == x)
       t->queue_tail = prev;
     x->next = NULL;
-    if (start_xfer(t, x) != AM_OK) {
-      x->curl_code = CURLE_OUT_OF_MEMORY;
-      snprintf(x->curl_error, sizeof(x->curl_error), "out of memory");
+    rc = start_xfer(t, x);
+    if (rc != AM_OK) {
+      x->curl_code =
+          rc == AM_EINVALID ? CURLE_BAD_FUNCTION_ARGUMENT : CURLE_OUT_OF_MEMORY;
+      snprintf(x->curl_error, sizeof(x->curl_error), "%s",
+               rc == AM_EINVALID ? "refused to send a header value holding "
+                                   "a control character"
+                                 : "out of memory");
       x->done(x, x->ud);
     }
   }
@@ -457,10 +494,13 @@ long am_transport_parse_retry_after(const char *value, time_t now) {
   while (*p == ' ' || *p == '\t')
     p++;
   if (*p >= '0' && *p <= '9') {
+    /* Saturate: a wait too long for any integer is still a long wait,
+     * not an absent one. */
     for (; *p >= '0' && *p <= '9'; p++) {
-      if (seconds > 100000000L)
-        return -1;
-      seconds = seconds * 10 + (*p - '0');
+      if (seconds <= (AM_RETRY_AFTER_MAX - 9) / 10)
+        seconds = seconds * 10 + (*p - '0');
+      else
+        seconds = AM_RETRY_AFTER_MAX;
     }
     while (*p == ' ' || *p == '\t')
       p++;
@@ -469,7 +509,10 @@ long am_transport_parse_retry_after(const char *value, time_t now) {
   when = curl_getdate(p, NULL);
   if (when == (time_t)-1)
     return -1;
-  return when > now ? (long)(when - now) : 0;
+  if (when <= now)
+    return 0;
+  return when - now > AM_RETRY_AFTER_MAX ? AM_RETRY_AFTER_MAX
+                                         : (long)(when - now);
 }
 
 double am_transport_backoff(int attempt, double base, double cap,

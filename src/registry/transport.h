@@ -97,10 +97,14 @@ void am_xfer_clear(am_xfer *x);
 /* Monotonic clock in seconds. */
 double am_transport_now(void);
 
+/* The longest wait a Retry-After is read as (about 31 years): longer
+ * values, however many digits, saturate here rather than overflow. */
+#define AM_RETRY_AFTER_MAX 1000000000L
+
 /*
  * Seconds a Retry-After value asks to wait: delta-seconds or an HTTP date
- * (compared with `now`, a date in the past is 0). Returns -1 when the
- * value is neither.
+ * (compared with `now`, a date in the past is 0), at most
+ * AM_RETRY_AFTER_MAX. Returns -1 when the value is neither.
  */
 long am_transport_parse_retry_after(const char *value, time_t now);
 

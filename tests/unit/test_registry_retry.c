@@ -25,7 +25,16 @@ static void test_retry_after_seconds(void **state) {
   assert_int_equal(am_transport_parse_retry_after("-5", 0), -1);
   assert_int_equal(am_transport_parse_retry_after("", 0), -1);
   assert_int_equal(am_transport_parse_retry_after(NULL, 0), -1);
-  assert_int_equal(am_transport_parse_retry_after("99999999999999", 0), -1);
+  /* Too long for any integer is a long wait, not none: it saturates. */
+  assert_int_equal(am_transport_parse_retry_after("99999999999999", 0),
+                   AM_RETRY_AFTER_MAX);
+  assert_int_equal(am_transport_parse_retry_after(
+                       "99999999999999999999999999999999999999999999999999", 0),
+                   AM_RETRY_AFTER_MAX);
+  assert_int_equal(am_transport_parse_retry_after("1000000000", 0),
+                   AM_RETRY_AFTER_MAX);
+  assert_int_equal(am_transport_parse_retry_after("999999999", 0), 999999999L);
+  assert_int_equal(am_transport_parse_retry_after("99999999999x", 0), -1);
 }
 
 static void test_retry_after_dates(void **state) {

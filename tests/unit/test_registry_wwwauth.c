@@ -181,6 +181,87 @@ static void test_token_response(void **state) {
       am_auth_parse_token_response(&token, &ttl, "[1]", 3, &err), AM_OK);
 }
 
+/* A token goes into a header line: CR LF (which would add headers of the
+ * token server's choosing), spaces, quotes, non-ASCII, empty and oversized
+ * tokens are refused, and the error does not quote the token. */
+static void test_token_response_refuses_bad_tokens(void **state) {
+  static const char *const bad[] = {
+      "{\"token\":\"abc\\r\\nX-Injected: yes\"}",
+      "{\"access_token\":\"abc\\nX-Injected: yes\"}",
+      "{\"token\":\"a b\"}",
+      "{\"token\":\"\\\"quoted\\\"\"}",
+      "{\"token\":\"==abc\"}",
+      "{\"token\":\"ab=c\"}",
+      "{\"token\":\"caf\\u00e9\"}",
+  };
+  char *token = NULL;
+  char *big = NULL;
+  long ttl = 0;
+  am_err err;
+
+  (void)state;
+  for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
+    am_err_clear(&err);
+    assert_int_equal(am_auth_parse_token_response(&token, &ttl, bad[i],
+                                                  strlen(bad[i]), &err),
+                     AM_EINVALID);
+    assert_null(token);
+    assert_non_null(strstr(err.msg, "malformed token"));
+    assert_null(strstr(err.msg, "Injected"));
+  }
+  /* The longest token allowed, then one byte more. */
+  big = malloc(AM_TOKEN_MAX + 32);
+  assert_non_null(big);
+  strcpy(big, "{\"token\":\"");
+  memset(big + strlen(big), 'A', AM_TOKEN_MAX - 2);
+  strcpy(big + 10 + AM_TOKEN_MAX - 2, "==\"}");
+  assert_int_equal(
+      am_auth_parse_token_response(&token, &ttl, big, strlen(big), &err),
+      AM_OK);
+  assert_int_equal(strlen(token), AM_TOKEN_MAX);
+  free(token);
+  strcpy(big + 10 + AM_TOKEN_MAX - 2, "===\"}");
+  assert_int_equal(
+      am_auth_parse_token_response(&token, &ttl, big, strlen(big), &err),
+      AM_EINVALID);
+  assert_null(token);
+  free(big);
+  /* Every b64token character, and trailing '='. */
+  assert_true(am_auth_token_valid("aZ09-._~+/==", 12));
+  assert_false(am_auth_token_valid("", 0));
+  assert_false(am_auth_token_valid("=", 1));
+}
+
+/* Every form of a credential is replaced, the longest first, however
+ * often it appears; empty secrets are ignored. */
+static void test_redact_secret_forms(void **state) {
+  am_strv forms = {NULL, 0, 0};
+  char *out = NULL;
+  const char *text = "no access for u:pw-1 (dTpwdy0x) pw-1, token tok9";
+  const char *const with_token[] = {"tok9", ""};
+
+  (void)state;
+  assert_int_equal(am_auth_secret_forms(&forms, "u", "pw-1"), AM_OK);
+  assert_int_equal(forms.len, 3);
+  assert_true(am_strv_contains(&forms, "pw-1"));
+  assert_true(am_strv_contains(&forms, "u:pw-1"));
+  assert_true(am_strv_contains(&forms, "dTpwdy0x"));
+  out = am_auth_redact(text, (const char *const *)forms.v, forms.len);
+  assert_string_equal(out, "no access for [redacted] ([redacted]) "
+                           "[redacted], token tok9");
+  free(out);
+  out = am_auth_redact(text, with_token, 2);
+  assert_string_equal(out, "no access for u:pw-1 (dTpwdy0x) pw-1, token "
+                           "[redacted]");
+  free(out);
+  /* An identity token has no user: it alone is the secret. */
+  assert_int_equal(am_auth_secret_forms(&forms, NULL, "idtok"), AM_OK);
+  assert_int_equal(forms.len, 4);
+  assert_int_equal(am_auth_secret_forms(&forms, "u", ""), AM_OK);
+  assert_int_equal(forms.len, 4);
+  am_strv_free(&forms);
+}
+
 /* The scope a challenge names (a backend may name the repository
  * otherwise than the reference did) becomes the token request's fields,
  * one per space-separated scope. */
@@ -245,6 +326,8 @@ int main(void) {
       cmocka_unit_test(test_token68_not_param),
       cmocka_unit_test(test_bounds),
       cmocka_unit_test(test_token_response),
+      cmocka_unit_test(test_token_response_refuses_bad_tokens),
+      cmocka_unit_test(test_redact_secret_forms),
       cmocka_unit_test(test_challenge_scope_to_token_fields),
       cmocka_unit_test(test_basic_value),
   };
