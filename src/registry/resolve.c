@@ -20,9 +20,13 @@
 
 #define DEFAULT_TAG_TTL 3600L
 #define DEFAULT_TIMEOUT 30L
+/* An index's children asked for at once, when no per-registry limit is
+ * set: as many as the transport runs per host by default. */
+#define DEFAULT_CHILD_WINDOW 8
 
 typedef struct resolver resolver;
 typedef struct step step;
+typedef struct child child;
 
 typedef struct job {
   resolver *r;
@@ -33,6 +37,13 @@ typedef struct job {
   char *tag_key;
   int pending; /* content requests not yet answered */
   bool finished;
+  /* An index's children, asked for a window at a time so that the first
+   * failure stops the rest: those not yet asked for, from next_child. */
+  child **children;
+  size_t nchildren;
+  size_t next_child;
+  size_t children_running;
+  bool launching;
   am_image result;
   size_t cap;
 } job;
@@ -78,10 +89,10 @@ struct step {
 static void on_top(job *j, void *ctx, const char *body, size_t len,
                    const char *media_type, const char *digest);
 
-typedef struct child {
+struct child {
   char *digest;
   am_platform index_platform;
-} child;
+};
 
 const char *am_image_status_name(am_image_status status) {
   switch (status) {
@@ -466,8 +477,52 @@ static void get_content(job *j, bool manifest, const char *reference,
   free(url);
 }
 
+/* Forget the children not asked for yet (the job failed, or all were). */
+static void drop_children(job *j) {
+  for (size_t i = j->next_child; i < j->nchildren; i++) {
+    free(j->children[i]->digest);
+    free(j->children[i]);
+  }
+  free(j->children);
+  j->children = NULL;
+  j->nchildren = j->next_child = 0;
+}
+
+static void on_child_manifest(job *j, void *ctx, const char *body, size_t len,
+                              const char *media_type, const char *digest);
+
+/*
+ * Ask for more of an index's children while fewer than the window are
+ * running and the job has not failed: after a child fails (a digest
+ * mismatch, say) the image is failed and no more are fetched. Children
+ * answered from the cache finish inside the loop, which goes on.
+ */
+static void launch_children(job *j) {
+  int per_registry = j->r->opts->per_registry;
+  size_t window =
+      per_registry > 0 ? (size_t)per_registry : DEFAULT_CHILD_WINDOW;
+
+  if (j->launching)
+    return;
+  j->launching = true;
+  /* Keep the job open while children come and go from the cache. */
+  j->pending++;
+  while (j->next_child < j->nchildren && j->result.status == AM_IMAGE_OK &&
+         j->children_running < window) {
+    child *c = j->children[j->next_child++];
+
+    j->children_running++;
+    get_content(j, true, c->digest, c->digest, on_child_manifest, c);
+  }
+  if (j->result.status != AM_IMAGE_OK || j->next_child == j->nchildren)
+    drop_children(j);
+  j->pending--;
+  j->launching = false;
+}
+
 /* The child's config arrived: its platform, with what the index said
- * about the OS version when the config does not repeat it. */
+ * about the OS version when the config does not repeat it. This ends the
+ * child, whatever happened, and lets the next one start. */
 static void on_child_config(job *j, void *ctx, const char *body, size_t len,
                             const char *media_type, const char *digest) {
   child *c = ctx;
@@ -491,6 +546,8 @@ static void on_child_config(job *j, void *ctx, const char *body, size_t len,
   }
   free(c->digest);
   free(c);
+  j->children_running--;
+  launch_children(j);
 }
 
 static void on_child_manifest(job *j, void *ctx, const char *body, size_t len,
@@ -574,6 +631,9 @@ static void on_top(job *j, void *ctx, const char *body, size_t len,
     if (m.nskipped > 0)
       am_log(AM_LOG_DEBUG, "%s: %zu attestation entries skipped", j->name,
              m.nskipped);
+    j->children = calloc(m.nentries ? m.nentries : 1, sizeof(*j->children));
+    if (j->children == NULL)
+      fail_job(j, AM_IMAGE_ERROR, "out of memory");
     for (size_t i = 0; i < m.nentries && j->result.status == AM_IMAGE_OK; i++) {
       am_manifest_entry *e = &m.entries[i];
       child *c = NULL;
@@ -589,8 +649,9 @@ static void on_top(job *j, void *ctx, const char *body, size_t len,
         break;
       }
       c->index_platform = e->platform;
-      get_content(j, true, e->digest, e->digest, on_child_manifest, c);
+      j->children[j->nchildren++] = c;
     }
+    launch_children(j);
   }
 
 done:
@@ -744,6 +805,7 @@ static void free_resolver(resolver *r) {
   for (size_t i = 0; i < r->njobs; i++) {
     job *j = &r->jobs[i];
 
+    drop_children(j);
     free(j->scope);
     free(j->tag_key);
     free(j->result.image);
