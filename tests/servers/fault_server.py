@@ -10,6 +10,7 @@ Every request is one JSON line in DIR/requests.log.
 """
 
 import argparse
+import base64
 import hashlib
 import json
 import os
@@ -26,6 +27,9 @@ import srvcommon  # noqa: E402
 ROUTE = re.compile(r"^/v2/(?P<name>.+)/(?P<kind>manifests|blobs)/"
                    r"(?P<ref>[^/]+)$")
 HUGE_SIZE = 6 * 1024 * 1024
+BAD_CHILDREN = 1000
+# What /token/inject hands out: a "token" that would add a header.
+INJECTED_TOKEN = "abc\r\nX-Injected: yes"
 
 
 def error_body(code, message):
@@ -42,6 +46,7 @@ class Content:
             "platforms": ["linux/amd64", "linux/arm64"]})
         self.by_digest = {d: (t, b) for d, t, b in self.image.manifests}
         self.huge = self.make_huge()
+        self.bad_children = self.make_bad_children()
 
     def lookup(self, kind, ref):
         """Return (media type, body) for a tag or digest, or None."""
@@ -53,6 +58,16 @@ class Content:
             return self.by_digest.get(ref)
         digest, media_type, body = self.image.top
         return media_type, body
+
+    def make_bad_children(self):
+        """An index whose entries name digests no body will match, and no
+        platform: each child must be fetched to learn it."""
+        entries = [{"mediaType": imagebuild.OCI_MANIFEST,
+                    "digest": "sha256:%064x" % (i + 1), "size": 40}
+                   for i in range(BAD_CHILDREN)]
+        return imagebuild.to_json_bytes({
+            "schemaVersion": 2, "mediaType": imagebuild.OCI_INDEX,
+            "manifests": entries})
 
     def make_huge(self):
         """A well-formed index padded past any sane manifest size cap."""
@@ -78,9 +93,13 @@ class FaultHandler(srvcommon.QuietHandler):
     # -- helpers ---------------------------------------------------------
 
     def record(self, status):
+        extra = {}
+        if "X-Injected" in self.headers:
+            extra["injected"] = True   # a header smuggled in by a token
         self.server.log.write(method=self.command, path=self.path,
                               status=status,
-                              authorization="Authorization" in self.headers)
+                              authorization="Authorization" in self.headers,
+                              **extra)
 
     def reply(self, status, body, content_type="application/json",
               headers=None):
@@ -94,14 +113,31 @@ class FaultHandler(srvcommon.QuietHandler):
             self.server.seen[self.path] = count
         return count
 
-    def self_url(self):
+    def self_url(self, path=None):
         host, port = self.server.server_address[:2]
-        return "http://%s:%d%s" % (host, port, self.path)
+        return "http://%s:%d%s" % (host, port,
+                                   self.path if path is None else path)
+
+    def shown_authorization(self):
+        """The request's Authorization as a registry might echo it: the
+        value, and for Basic also "user:password" decoded."""
+        value = self.headers.get("Authorization", "")
+        scheme, _, cred = value.partition(" ")
+        if scheme.lower() == "basic":
+            try:
+                decoded = base64.b64decode(cred).decode(errors="replace")
+            except ValueError:
+                decoded = "?"
+            return "%s %s" % (decoded, cred)
+        return cred
 
     # -- routing ---------------------------------------------------------
 
     def route(self):
         path = self.path.split("?", 1)[0]
+        if path.startswith("/token/"):
+            self.token(path[len("/token/"):])
+            return
         if path in ("/v2/", "/v2"):
             self.reply(200, b"{}", headers={
                 "Docker-Distribution-API-Version": "registry/2.0"})
@@ -124,7 +160,88 @@ class FaultHandler(srvcommon.QuietHandler):
         self.reply(200, body, media_type, {
             "Docker-Content-Digest": imagebuild.sha256_digest(body)})
 
+    # -- a token realm for the token faults -------------------------------
+
+    def token(self, mode):
+        """/token/inject: a token with CR LF in it. /token/echo: a token
+        named after the repository, ECHOTOK-<last segment>.
+        /token/echofail: 400 echoing the Basic credentials."""
+        query = self.path.partition("?")[2]
+        scope = ""
+        for field in query.split("&"):
+            if field.startswith("scope="):
+                scope = field[len("scope="):].replace("%3A", ":").replace(
+                    "%2F", "/")
+        if mode == "inject":
+            body = json.dumps({"token": INJECTED_TOKEN}).encode()
+            self.reply(200, body)
+        elif mode == "echo":
+            name = scope.split(":")[1] if scope.count(":") == 2 else "x"
+            body = json.dumps({"token": "ECHOTOK-" + name.split("/")[-1]})
+            self.reply(200, body.encode())
+        elif mode == "echofail":
+            self.reply(400, error_body(
+                "DENIED", "bad login %s" % self.shown_authorization()))
+        else:
+            self.reply(404, error_body("NOT_FOUND", "no such token mode"))
+
+    def bearer_challenge(self, mode):
+        realm = self.self_url("/token/" + mode)
+        self.reply(401, error_body("UNAUTHORIZED", "log in"), headers={
+            "WWW-Authenticate":
+                'Bearer realm="%s",service="fault"' % realm})
+
     # -- faults, one per first path segment ------------------------------
+
+    def fault_injecttoken(self, kind, ref):
+        """Bearer auth whose token server answers a token holding CR LF."""
+        if "Authorization" not in self.headers:
+            self.bearer_challenge("inject")
+        else:
+            self.serve_valid(kind, ref)
+
+    def fault_echo401(self, kind, ref):
+        """Basic auth; with credentials, 403 echoing them (decoded too)."""
+        if "Authorization" not in self.headers:
+            self.reply(401, error_body("UNAUTHORIZED", "log in"), headers={
+                "WWW-Authenticate": 'Basic realm="fault"'})
+        else:
+            self.reply(403, error_body(
+                "DENIED", "no access for %s" % self.shown_authorization()))
+
+    def fault_echobearer(self, kind, ref):
+        """Bearer auth (realm /token/echo); with the token, 403 echoing
+        it."""
+        if "Authorization" not in self.headers:
+            self.bearer_challenge("echo")
+        else:
+            self.reply(403, error_body(
+                "DENIED", "token %s refused" % self.shown_authorization()))
+
+    def fault_echotoken(self, kind, ref):
+        """Bearer auth whose token server answers 400 echoing the Basic
+        credentials it got."""
+        if "Authorization" not in self.headers:
+            self.bearer_challenge("echofail")
+        else:
+            self.serve_valid(kind, ref)
+
+    def fault_f429huge(self, kind, ref):
+        """429 every time, asking for a wait no integer type holds."""
+        self.reply(429, error_body("TOOMANYREQUESTS", "slow down"),
+                   headers={"Retry-After": "9" * 40})
+
+    def fault_badchildren(self, kind, ref):
+        """An index of BAD_CHILDREN entries; every child's body hashes to
+        something else than its digest."""
+        if ref.startswith("sha256:") or kind == "blobs":
+            body = b'{"schemaVersion": 2, "tampered": true}'
+            self.reply(200, body, imagebuild.OCI_MANIFEST,
+                       {"Docker-Content-Digest": ref})
+            return
+        body = self.server.content.bad_children
+        self.reply(200, body, imagebuild.OCI_INDEX,
+                   {"Docker-Content-Digest": imagebuild.sha256_digest(body)})
 
     def fault_f429(self, kind, ref):
         if self.times_seen() == 1:
