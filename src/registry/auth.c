@@ -335,8 +335,8 @@ done:
   return rc;
 }
 
-/* Append "name=value" (value escaped, `n` bytes) to a query or form. */
-static int add_field(am_buf *b, const char *name, const char *value, size_t n) {
+int am_auth_add_field(am_buf *b, const char *name, const char *value,
+                      size_t n) {
   char *esc = curl_easy_escape(NULL, value, (int)n);
   int rc = AM_OK;
 
@@ -351,13 +351,14 @@ int am_auth_token_fields(am_buf *form, const char *service, const char *scope) {
   const char *p = scope ? scope : "";
   bool any = false;
 
-  if (service && add_field(form, "service", service, strlen(service)) != AM_OK)
+  if (service &&
+      am_auth_add_field(form, "service", service, strlen(service)) != AM_OK)
     return AM_ENOMEM;
   while (*p) {
     size_t n = strcspn(p, " ");
 
     if (n > 0) {
-      if (add_field(form, "scope", p, n) != AM_OK)
+      if (am_auth_add_field(form, "scope", p, n) != AM_OK)
         return AM_ENOMEM;
       any = true;
     }
@@ -367,7 +368,7 @@ int am_auth_token_fields(am_buf *form, const char *service, const char *scope) {
   }
   /* No scope at all still asks with an empty one, as before: some realms
    * want the field. */
-  if (!any && add_field(form, "scope", "", 0) != AM_OK)
+  if (!any && am_auth_add_field(form, "scope", "", 0) != AM_OK)
     return AM_ENOMEM;
   return AM_OK;
 }

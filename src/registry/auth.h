@@ -84,6 +84,10 @@ int am_auth_parse_token_response(char **token, long *expires_in,
  */
 int am_auth_token_fields(am_buf *form, const char *service, const char *scope);
 
+/* Append "name=value" to a query or form, the `n` bytes of `value`
+ * escaped. Returns 0 or AM_ENOMEM. */
+int am_auth_add_field(am_buf *b, const char *name, const char *value, size_t n);
+
 /* Base64 of "user:secret" for a Basic header; NULL when memory runs out. */
 char *am_auth_basic_value(const char *user, const char *secret);
 

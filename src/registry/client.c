@@ -488,16 +488,9 @@ static void on_token(const am_response *r, void *ud) {
   wake_waiters(t);
 }
 
-/* Append "name=value" (escaped) to a query or form. */
-static int add_field(am_buf *b, const char *name, const char *value) {
-  char *esc = curl_easy_escape(NULL, value, 0);
-  int rc = AM_OK;
-
-  if (esc == NULL)
-    return AM_ENOMEM;
-  rc = am_buf_printf(b, "%s%s=%s", b->len ? "&" : "", name, esc);
-  curl_free(esc);
-  return rc;
+/* A form field from a C string. */
+static int form_field(am_buf *form, const char *name, const char *value) {
+  return am_auth_add_field(form, name, value, strlen(value));
 }
 
 /*
@@ -522,9 +515,9 @@ static int request_token(am_client *c, token_entry *t, host_auth *h,
   if (am_auth_token_fields(&form, h->service, scope) != AM_OK)
     goto done;
   if (have_creds && creds.identity_token &&
-      (add_field(&form, "grant_type", "refresh_token") != AM_OK ||
-       add_field(&form, "client_id", "archmatrix") != AM_OK ||
-       add_field(&form, "refresh_token", creds.secret) != AM_OK))
+      (form_field(&form, "grant_type", "refresh_token") != AM_OK ||
+       form_field(&form, "client_id", "archmatrix") != AM_OK ||
+       form_field(&form, "refresh_token", creds.secret) != AM_OK))
     goto done;
   f = calloc(1, sizeof(*f));
   if (f == NULL)
