@@ -322,10 +322,20 @@ def write_repo(out, files):
     return repo
 
 
-def cold_requests(img):
-    """Requests a cold resolve needs at least: the top manifest, and for a
-    single manifest its config blob (the only place its platform is)."""
-    return 1 if img.is_index() else 2
+def cold_requests(images):
+    """Requests a cold resolve needs at least: each top manifest, and the
+    config blob of each single manifest (the only place its platform is),
+    once per distinct config: blobs are content-addressed, so two images
+    with the same config need it fetched once."""
+    sys.path.insert(0, os.path.join(os.path.dirname(
+        os.path.abspath(__file__)), "..", "servers"))
+    import imagebuild
+    configs = set()
+    for img in images:
+        if not img.is_index():
+            built = imagebuild.build_image(img.spec())
+            configs.add(built.summary["platforms"][0]["config_digest"])
+    return len(images) + len(configs)
 
 
 def main():
@@ -358,7 +368,7 @@ def main():
         "images": len(images),
         "indexes": sum(1 for i in images if i.is_index()),
         "singles": sum(1 for i in images if not i.is_index()),
-        "cold_requests": sum(cold_requests(i) for i in images),
+        "cold_requests": cold_requests(images),
         "mirrored_hosts": MIRRORED_HOSTS,
         "sample": [img.ref for img in images[::10]],
     }
