@@ -61,8 +61,12 @@ am_tpl_dict *am_render_platform_totals(const am_render *r, am_tpl_dict *d,
  * ("1 place") of an image. */
 void am_render_uses(am_tpl_dict *d, size_t uses);
 
-/* A CHANGES section of `d` against the previous run, when there was one:
- * counts, and a LOST section per platform an image no longer publishes. */
+/* The CHANGES section of `d` with the counts against the previous run, or
+ * NULL (and no section) on a first run. */
+am_tpl_dict *am_render_changes_head(const am_render *r, am_tpl_dict *d);
+
+/* That section, and in it a LOST_ANY section listing (LOST) each platform
+ * an image no longer publishes. */
 void am_render_changes(const am_render *r, am_tpl_dict *d);
 
 /* The priority groups of column `col` into GROUP sections of `d`, each

@@ -228,20 +228,27 @@ am_tpl_dict *am_render_platform_totals(const am_render *r, am_tpl_dict *d,
   return p;
 }
 
-void am_render_changes(const am_render *r, am_tpl_dict *d) {
-  const am_model *m = r->m;
-  const am_changes *ch = &m->changes;
+am_tpl_dict *am_render_changes_head(const am_render *r, am_tpl_dict *d) {
+  const am_changes *ch = &r->m->changes;
   am_tpl_dict *c = NULL;
 
   if (!ch->has_previous)
-    return;
+    return NULL;
   c = am_tpl_section(d, "CHANGES");
   am_tpl_set(c, "PREVIOUS_AT", ch->previous_at);
   am_tpl_set_int(c, "N_PUBLISHED", (long)ch->npublished);
   am_tpl_set_int(c, "N_LOST", (long)ch->nlost);
   am_tpl_set_int(c, "N_ADDED", (long)ch->added.len);
   am_tpl_set_int(c, "N_REMOVED", (long)ch->removed.len);
-  if (ch->nlost > 0) {
+  return c;
+}
+
+void am_render_changes(const am_render *r, am_tpl_dict *d) {
+  const am_model *m = r->m;
+  const am_changes *ch = &m->changes;
+  am_tpl_dict *c = am_render_changes_head(r, d);
+
+  if (c != NULL && ch->nlost > 0) {
     am_tpl_dict *any = am_tpl_section(c, "LOST_ANY");
 
     for (size_t i = 0; i < ch->nlost; i++) {

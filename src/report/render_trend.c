@@ -171,18 +171,12 @@ static void fill_change_list(const am_model *m, am_tpl_dict *d,
 static void fill_changes(const am_render *r, am_tpl_dict *d) {
   const am_model *m = r->m;
   const am_changes *ch = &m->changes;
-  am_tpl_dict *c = NULL;
+  am_tpl_dict *c = am_render_changes_head(r, d);
 
-  if (!ch->has_previous) {
+  if (c == NULL) {
     am_tpl_show(d, "NO_PREVIOUS");
     return;
   }
-  c = am_tpl_section(d, "CHANGES");
-  am_tpl_set(c, "PREVIOUS_AT", ch->previous_at);
-  am_tpl_set_int(c, "N_LOST", (long)ch->nlost);
-  am_tpl_set_int(c, "N_PUBLISHED", (long)ch->npublished);
-  am_tpl_set_int(c, "N_ADDED", (long)ch->added.len);
-  am_tpl_set_int(c, "N_REMOVED", (long)ch->removed.len);
   am_tpl_show_if(c, "NO_LOST", ch->nlost == 0);
   fill_change_list(m, c, "LOST", ch->lost, ch->nlost);
   fill_change_list(m, c, "PUBLISHED", ch->published, ch->npublished);
