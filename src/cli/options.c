@@ -247,9 +247,63 @@ static int apply_option(am_cli *cli, int opt, const char *arg, am_err *err) {
   return rc == AM_EINVALID ? AM_EUSAGE : rc;
 }
 
+/* Which commands an option means something to. */
+enum { FOR_SCAN = 1, FOR_RESOLVE = 2, FOR_REPORT = 4, FOR_MERGE = 8 };
+
+static int option_commands(int opt) {
+  switch (opt) {
+  case 'c':
+  case 'v':
+  case 'q':
+  case 'h':
+    return FOR_SCAN | FOR_RESOLVE | FOR_REPORT | FOR_MERGE;
+  case OPT_CACHE_DIR: /* scan keeps its git mirrors there */
+    return FOR_SCAN | FOR_RESOLVE | FOR_REPORT;
+  case OPT_NO_CACHE:
+  case OPT_MIRROR:
+  case OPT_INSECURE:
+  case OPT_CONCURRENCY:
+  case OPT_MAX_REQUESTS:
+  case OPT_TIMEOUT:
+  case OPT_TAG_TTL:
+  case OPT_CA_FILE:
+    return FOR_RESOLVE | FOR_REPORT;
+  case OPT_PLATFORMS:
+    return FOR_SCAN | FOR_REPORT | FOR_MERGE;
+  case OPT_K8S_REGISTRY:
+  case OPT_NO_K8S:
+  case OPT_K8S_PLATFORMS:
+  case OPT_REF:
+  case OPT_PATH:
+    return FOR_SCAN | FOR_REPORT;
+  case OPT_FORMAT:
+    return FOR_SCAN | FOR_RESOLVE;
+  case 'o':
+  case OPT_PRIORITY:
+  case OPT_KEEP_RUNS:
+  case OPT_TEMPLATES:
+  case OPT_ASSETS:
+  case OPT_TITLE:
+    return FOR_REPORT | FOR_MERGE;
+  default:
+    return 0;
+  }
+}
+
+static int command_bit(const char *command) {
+  static const char *const names[] = {"scan", "resolve", "report", "merge"};
+
+  for (int i = 0; command && i < 4; i++) {
+    if (strcmp(command, names[i]) == 0)
+      return 1 << i;
+  }
+  return 0;
+}
+
 int am_cli_parse(am_cli *cli, const char *command, int argc, char **argv,
                  am_err *err) {
   int opt;
+  int index = -1;
   int rc = AM_OK;
 
   cli->command = command;
@@ -258,7 +312,8 @@ int am_cli_parse(am_cli *cli, const char *command, int argc, char **argv,
    * ("scan repo --format json"); optind = 0 resets its state fully. */
   opterr = 0;
   optind = 0;
-  while ((opt = getopt_long(argc, argv, "c:o:vqh", long_options, NULL)) != -1) {
+  while ((opt = getopt_long(argc, argv, "c:o:vqh", long_options, &index)) !=
+         -1) {
     if (opt == '?' || opt == ':') {
       const char *what = argv[optind - 1];
 
@@ -269,6 +324,17 @@ int am_cli_parse(am_cli *cli, const char *command, int argc, char **argv,
     }
     if (opt == 'h')
       return am_err_set(err, AM_EUSAGE, "help");
+    /* An option the command has no use for is a mistake worth a word,
+     * not something to ignore (a --title given to scan, say). */
+    if (command_bit(command) != 0 &&
+        (option_commands(opt) & command_bit(command)) == 0) {
+      if (index < 0)
+        return am_err_set(err, AM_EUSAGE, "option '-%c' does not apply to %s",
+                          opt, command);
+      return am_err_set(err, AM_EUSAGE, "option '--%s' does not apply to %s",
+                        long_options[index].name, command);
+    }
+    index = -1;
     rc = apply_option(cli, opt, optarg, err);
     if (rc != AM_OK)
       return rc;

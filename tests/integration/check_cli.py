@@ -49,8 +49,15 @@ def test(args):
            stderr_has="yaml")
     expect([am, "resolve", "alpine", "--concurrency", "0"], 2,
            stderr_has="--concurrency")
-    expect([am, "resolve", "alpine", "--platforms", "linux"], 2,
+    expect([am, "scan", ".", "--platforms", "linux"], 2,
            stderr_has="linux")
+    # An option the command has no use for is refused, not ignored.
+    expect([am, "scan", ".", "--title", "x"], 2,
+           stderr_has="option '--title' does not apply to scan")
+    expect([am, "resolve", "alpine", "--platforms", "linux/amd64"], 2,
+           stderr_has="option '--platforms' does not apply to resolve")
+    expect([am, "merge", "-o", "d", "x.json", "--cache-dir", "c"], 2,
+           stderr_has="option '--cache-dir' does not apply to merge")
     expect([am, "merge", "x.json"], 2, stderr_has="-o DIR")
 
     # A missing repository is one line naming it, exit 1.
