@@ -13,10 +13,33 @@
 #include <string.h>
 #include <unistd.h>
 
+/* Option lists shared by several commands' help. */
+static const char registry_help[] =
+    "\n"
+    "Registry options:\n"
+    "  --cache-dir DIR           default $XDG_CACHE_HOME/archmatrix\n"
+    "  --no-cache                ask the registries again for everything\n"
+    "  --registry-mirror H=URL   send requests for registry H to URL\n"
+    "  --insecure-registry HOST  allow plain HTTP to HOST\n"
+    "  --concurrency N           requests in flight per registry (8)\n"
+    "  --max-requests N          requests in flight overall (32)\n"
+    "  --timeout SECONDS         per request (30)\n"
+    "  --tag-ttl SECONDS         trust tag answers this long (3600; 0: never)\n"
+    "  --ca-file FILE            extra CA certificates for TLS\n";
+
+static const char common_help[] =
+    "\n"
+    "Common options:\n"
+    "  -c, --config FILE         JSON configuration (docs/configuration.md)\n"
+    "  -v, -q                    more, or less, on stderr\n"
+    "  -h, --help                this help\n";
+
 static const struct {
   const char *name;
   int (*run)(am_cli *cli);
   const char *usage;
+  bool registry; /* takes the registry options */
+  const char *status;
 } commands[] = {
     {"scan", am_cmd_scan,
      "usage: archmatrix scan SOURCE [--ref REF] [--path DIR]... "
@@ -27,20 +50,26 @@ static const struct {
      "SOURCE is a local repository (work tree or bare) or a git URL, which\n"
      "is mirrored under the cache directory and fetched on later runs.\n"
      "\n"
-     "  --ref REF          branch, tag or commit (default: HEAD)\n"
-     "  --path DIR         scan only this subtree (repeatable)\n"
-     "  --platforms LIST   platforms to expand TARGETARCH for\n"
-     "  --k8s-registry R   registry of BASEIMAGE/VERSION images\n"
-     "  --k8s-platforms L  what a VERSION folder without BASEIMAGE builds\n"
-     "  --no-k8s-convention  read no BASEIMAGE, VERSION or ALIAS file\n"
-     "  --format FMT       json (the documented contract) or table\n"},
+     "  --ref REF                 branch, tag or commit (default: HEAD)\n"
+     "  --path DIR                scan only this subtree (repeatable)\n"
+     "  --platforms LIST          platforms to expand TARGETARCH for\n"
+     "  --k8s-registry R          registry of BASEIMAGE/VERSION images\n"
+     "  --k8s-platforms LIST      what a VERSION folder without BASEIMAGE "
+     "builds\n"
+     "  --no-k8s-convention       read no BASEIMAGE, VERSION or ALIAS file\n"
+     "  --format FMT              json (the documented contract) or table\n"
+     "  --cache-dir DIR           where git mirrors are kept\n"
+     "                            (default $XDG_CACHE_HOME/archmatrix)\n",
+     false, "Exit status: 0 done, 1 failure, 2 usage.\n"},
     {"resolve", am_cmd_resolve,
      "usage: archmatrix resolve IMAGE... [--format json|table]\n"
      "\n"
      "Ask the registries which platforms each IMAGE has.\n"
-     "Exit status 3 when some image could not be resolved.\n"
      "\n"
-     "  --format FMT       json (the documented contract) or table\n"},
+     "  --format FMT              json (the documented contract) or table\n",
+     true,
+     "Exit status: 0 all answered, 1 failure, 2 usage, 3 some image not\n"
+     "found or not answered.\n"},
     {"report", am_cmd_report,
      "usage: archmatrix report [-c CONFIG] [-o DIR] [SOURCE...]\n"
      "\n"
@@ -48,62 +77,44 @@ static const struct {
      "resolve every image, and publish the coverage site into DIR\n"
      "(default: site). The previous site is replaced only when the new one\n"
      "is complete; its history is carried over.\n"
-     "Exit status 3 when some image could not be resolved.\n"
      "\n"
-     "  -o, --output DIR         the site folder\n"
-     "  --ref REF, --path DIR    as for scan, for SOURCEs given here\n"
-     "  --priority-platform P    whose ports to rank (default linux/arm64)\n"
-     "  --keep-runs N            past runs kept in history (default 30)\n"
-     "  --title TEXT             the site's title (default archmatrix)\n"
-     "  --templates DIR          ctemplate files to use instead of ours\n"
-     "  --assets DIR             CSS and script to copy instead of ours\n"},
+     "  -o, --output DIR          the site folder\n"
+     "  --ref REF, --path DIR     as for scan, for SOURCEs given here\n"
+     "  --platforms LIST          matrix columns, comma-separated\n"
+     "  --k8s-registry R, --k8s-platforms LIST, --no-k8s-convention\n"
+     "                            as for scan\n"
+     "  --priority-platform P     whose ports to rank (default linux/arm64)\n"
+     "  --keep-runs N             past runs kept in history (default 30)\n"
+     "  --title TEXT              the site's title (default archmatrix)\n"
+     "  --templates DIR           ctemplate files to use instead of ours\n"
+     "  --assets DIR              CSS and script to copy instead of ours\n",
+     true,
+     "Exit status: 0 published, 1 failure, 2 usage, 3 published, but some\n"
+     "image could not be answered for (error or unauthorized).\n"},
     {"merge", am_cmd_merge,
      "usage: archmatrix merge -o DIR DATA.json...\n"
      "\n"
      "Build one site from the data.json of several runs (one per shard).\n"
      "Nothing is asked of a registry: the shards' answers are used.\n"
      "\n"
-     "  -o, --output DIR         the site folder\n"
-     "  --priority-platform P    whose ports to rank (default linux/arm64)\n"
-     "  --keep-runs N            past runs kept in history (default 30)\n"
-     "  --title TEXT             the site's title (default archmatrix)\n"
-     "  --templates DIR          ctemplate files to use instead of ours\n"
-     "  --assets DIR             CSS and script to copy instead of ours\n"
-     "  -c, --config FILE        JSON configuration (docs/configuration.md)\n"
-     "  --platforms LIST         matrix columns, comma-separated\n"
-     "  -v, -q                   more, or less, on stderr\n"
-     "  -h, --help               this help\n"
-     "\n"
-     "Exit status: 0 done, 1 failure, 2 usage.\n"},
+     "  -o, --output DIR          the site folder\n"
+     "  --platforms LIST          matrix columns, comma-separated\n"
+     "  --priority-platform P     whose ports to rank (default linux/arm64)\n"
+     "  --keep-runs N             past runs kept in history (default 30)\n"
+     "  --title TEXT              the site's title (default archmatrix)\n"
+     "  --templates DIR           ctemplate files to use instead of ours\n"
+     "  --assets DIR              CSS and script to copy instead of ours\n",
+     false, "Exit status: 0 done, 1 failure, 2 usage.\n"},
 };
-
-static const char common_help[] =
-    "\n"
-    "Common options:\n"
-    "  -c, --config FILE         JSON configuration (docs/configuration.md)\n"
-    "  --cache-dir DIR           default $XDG_CACHE_HOME/archmatrix\n"
-    "  --no-cache                ask the registries again for everything\n"
-    "  --registry-mirror H=URL   send requests for registry H to URL\n"
-    "  --insecure-registry HOST  allow plain HTTP to HOST\n"
-    "  --platforms LIST          matrix columns, comma-separated\n"
-    "  --concurrency N           requests in flight per registry (8)\n"
-    "  --max-requests N          requests in flight overall (32)\n"
-    "  --timeout SECONDS         per request (30)\n"
-    "  --tag-ttl SECONDS         trust tag answers this long (3600; 0: never)\n"
-    "  --ca-file FILE            extra CA certificates for TLS\n"
-    "  -v, -q                    more, or less, on stderr\n"
-    "  -h, --help                this help\n"
-    "\n"
-    "Exit status: 0 all answered, 1 failure, 2 usage, 3 some images\n"
-    "unresolved.\n";
 
 void am_cli_help(const char *command, FILE *out) {
   for (size_t i = 0; command && i < sizeof(commands) / sizeof(*commands); i++) {
     if (strcmp(commands[i].name, command) == 0) {
       fputs(commands[i].usage, out);
-      /* merge asks no registry: its usage lists its own options. */
-      if (strcmp(command, "merge") != 0)
-        fputs(common_help, out);
+      if (commands[i].registry)
+        fputs(registry_help, out);
+      fputs(common_help, out);
+      fprintf(out, "\n%s", commands[i].status);
       return;
     }
   }
