@@ -128,6 +128,9 @@ void am_cli_write_stdout(const void *data, size_t len);
  */
 int am_cli_finish_stdout(int rc);
 
+/* Check the registry options (mirrors); AM_EUSAGE names the bad one. */
+int am_cli_check_registry(const am_cli *cli, am_err *err);
+
 /* Resolve normalised references with the CLI's registry options and
  * progress bar; `*out` holds refs->len results. */
 int am_cli_resolve_images(const am_cli *cli, const am_strv *refs,

@@ -117,6 +117,12 @@ int am_cmd_report(am_cli *cli) {
     rc = AM_EXIT_USAGE;
     goto done;
   }
+  /* A bad mirror is the user's to fix: say so before a long scan. */
+  if (am_cli_check_registry(cli, &err) != AM_OK) {
+    am_cli_error("%s", err.msg);
+    rc = err.code == AM_EUSAGE ? AM_EXIT_USAGE : AM_EXIT_FAILURE;
+    goto done;
+  }
   if (scan_all(cli, &scans, &nscans, &err) != AM_OK ||
       collect_images(scans, nscans, &images) != AM_OK) {
     am_cli_error("%s", err.msg[0] ? err.msg : "out of memory");

@@ -47,6 +47,20 @@ static void print_images_table(const am_image *images, size_t n) {
   am_buf_free(&c);
 }
 
+int am_cli_check_registry(const am_cli *cli, am_err *err) {
+  char cache[PATH_MAX];
+  am_mirror *mirrors = calloc(cli->mirror_hosts.len + 1, sizeof(*mirrors));
+  am_registry_opts opts;
+  int rc;
+
+  if (mirrors == NULL)
+    return am_err_set(err, AM_ENOMEM, "out of memory");
+  am_cli_registry_opts(cli, &opts, mirrors, cache, sizeof(cache));
+  rc = am_registry_check_opts(&opts, err);
+  free(mirrors);
+  return rc;
+}
+
 int am_cli_resolve_images(const am_cli *cli, const am_strv *refs,
                           am_image **out, am_err *err) {
   char cache[PATH_MAX];
@@ -60,8 +74,10 @@ int am_cli_resolve_images(const am_cli *cli, const am_strv *refs,
   am_cli_registry_opts(cli, &opts, mirrors, cache, sizeof(cache));
   opts.progress = am_cli_progress;
   opts.progress_ud = (void *)cli;
-  rc = am_registry_resolve(out, (const char *const *)refs->v, refs->len, &opts,
-                           err);
+  rc = am_registry_check_opts(&opts, err);
+  if (rc == AM_OK)
+    rc = am_registry_resolve(out, (const char *const *)refs->v, refs->len,
+                             &opts, err);
   free(mirrors);
   return rc;
 }
@@ -93,10 +109,15 @@ int am_cmd_resolve(am_cli *cli) {
     }
   }
 
+  if (am_cli_check_registry(cli, &err) != AM_OK) {
+    am_cli_error("%s", err.msg);
+    rc = err.code == AM_EUSAGE ? AM_EXIT_USAGE : AM_EXIT_FAILURE;
+    goto done;
+  }
   am_cli_stage(cli, "resolving %zu images", refs.len);
   if (am_cli_resolve_images(cli, &refs, &images, &err) != AM_OK) {
     am_cli_error("%s", err.msg);
-    rc = AM_EXIT_FAILURE;
+    rc = err.code == AM_EUSAGE ? AM_EXIT_USAGE : AM_EXIT_FAILURE;
     goto done;
   }
   if (am_cli_format(cli) == AM_FORMAT_JSON)

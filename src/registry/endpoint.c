@@ -78,7 +78,7 @@ static bool is_insecure(const char *domain, const am_registry_opts *opts) {
 }
 
 static int use_mirror(am_endpoint *out, const char *url, const char *host,
-                      am_err *err) {
+                      const am_registry_opts *opts, am_err *err) {
   char authority[256];
   size_t n = strlen(url);
 
@@ -95,6 +95,13 @@ static int use_mirror(am_endpoint *out, const char *url, const char *host,
                       "mirror for %s: credentials in the URL are refused; "
                       "put them in the docker config",
                       host);
+  /* Plain HTTP only where the user allowed it, as for a registry itself:
+   * a mirror must not be a way round --insecure-registry. */
+  if (strncasecmp(url, "http://", 7) == 0 && !is_insecure(authority, opts))
+    return am_err_set(err, AM_EUSAGE,
+                      "mirror for %s: %s is plain HTTP; use https, or allow "
+                      "it with --insecure-registry %s",
+                      host, url, authority);
   while (n > 0 && url[n - 1] == '/')
     n--;
   if (n >= sizeof(out->base))
@@ -114,7 +121,7 @@ int am_endpoint_for(am_endpoint *out, const char *domain,
     const am_mirror *m = &opts->mirrors[i];
 
     if (m->host && m->url && same_registry(m->host, domain))
-      return use_mirror(out, m->url, domain, err);
+      return use_mirror(out, m->url, domain, opts, err);
   }
   if (is_docker_hub(domain))
     host = DOCKER_HUB_API;
@@ -138,5 +145,19 @@ int am_endpoint_authority(const char *url, char *out, size_t size) {
   for (size_t i = 0; i < n; i++)
     out[i] = (char)tolower((unsigned char)start[i]);
   out[n] = '\0';
+  return AM_OK;
+}
+
+int am_registry_check_opts(const am_registry_opts *opts, am_err *err) {
+  for (size_t i = 0; opts && i < opts->nmirrors; i++) {
+    const am_mirror *m = &opts->mirrors[i];
+    am_endpoint ep;
+    int rc = 0;
+
+    if (m->host == NULL || m->url == NULL)
+      continue;
+    if ((rc = use_mirror(&ep, m->url, m->host, opts, err)) != AM_OK)
+      return rc;
+  }
   return AM_OK;
 }

@@ -61,6 +61,13 @@ typedef struct am_registry_opts {
   void *progress_ud;
 } am_registry_opts;
 
+/*
+ * Check what a user chose: every mirror URL is http(s), holds no
+ * credentials, and is plain HTTP only to a loopback host or one the
+ * insecure list names. AM_EUSAGE with one line naming the mirror.
+ */
+int am_registry_check_opts(const am_registry_opts *opts, am_err *err);
+
 /* The printed name of a status ("ok", "not_found", ...). */
 const char *am_image_status_name(am_image_status status);
 

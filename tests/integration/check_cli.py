@@ -51,6 +51,11 @@ def test(args):
            stderr_has="--concurrency")
     expect([am, "scan", ".", "--platforms", "linux"], 2,
            stderr_has="linux")
+    # A mirror is no way round --insecure-registry: plain HTTP to a host
+    # that is neither loopback nor allowed is refused before any request.
+    expect([am, "resolve", "alpine", "--registry-mirror",
+            "docker.io=http://10.1.2.3:5000"], 2,
+           stderr_has="--insecure-registry 10.1.2.3:5000")
     # An option the command has no use for is refused, not ignored.
     expect([am, "scan", ".", "--title", "x"], 2,
            stderr_has="option '--title' does not apply to scan")
