@@ -16,16 +16,16 @@
 <section aria-labelledby="platforms">
 <h2 id="platforms">Platforms</h2>
 <div class="table-wrap" role="region" aria-labelledby="platforms" tabindex="0">
-<table class="detail-table">
+<table class="detail-table stack">
 <thead><tr><th scope="col">Platform</th><th scope="col">State</th><th scope="col">Why</th><th scope="col">Base image</th><th scope="col">Manifest digest</th><th scope="col">Windows build</th></tr></thead>
 <tbody>
 {{#CELLROW}}<tr>
 <th scope="row"><a href="{{PLATFORM_PAGE}}">{{PLATFORM}}</a></th>
-<td class="cell s-{{STATE}}"><span class="sym" aria-hidden="true">{{SYMBOL}}</span> <span class="word">{{WORD}}</span></td>
-<td>{{WHY}}</td>
-<td>{{#HAS_BASE}}{{#BASE_LINK}}<a href="{{BASE_PAGE}}">{{/BASE_LINK}}<code>{{BASE}}</code>{{#BASE_LINK}}</a>{{/BASE_LINK}}{{/HAS_BASE}}</td>
-<td>{{#HAS_PDIGEST}}<code class="digest" title="{{PDIGEST}}">{{PDIGEST_SHORT}}</code>{{/HAS_PDIGEST}}</td>
-<td>{{OS_VERSION}}</td>
+<td class="cell s-{{STATE}}" data-label="State"><span class="sym" aria-hidden="true">{{SYMBOL}}</span> <span class="word">{{WORD}}</span></td>
+<td data-label="Why">{{WHY}}</td>
+<td data-label="Base image">{{#HAS_BASE}}{{#BASE_LINK}}<a href="{{BASE_PAGE}}">{{/BASE_LINK}}<code>{{BASE}}</code>{{#BASE_LINK}}</a>{{/BASE_LINK}}{{/HAS_BASE}}</td>
+<td data-label="Digest">{{#HAS_PDIGEST}}<code class="digest" title="{{PDIGEST}}">{{PDIGEST_SHORT}}</code>{{/HAS_PDIGEST}}</td>
+<td data-label="Windows build">{{OS_VERSION}}</td>
 </tr>
 {{/CELLROW}}
 </tbody>
