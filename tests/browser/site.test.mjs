@@ -151,6 +151,19 @@ check("phone screenshots", async (page, base) => {
   await page.goto(`${base}/platforms/linux-arm64.html`);
   await page.screenshot({ path: path.join(shots, "platform-phone.png"),
     fullPage: true });
+  // An image page's platform table is read without scrolling sideways:
+  // every value of every platform (state, why, base, digest) fits.
+  await page.goto(`${base}/index.html`);
+  await page.click('table[data-matrix] a:has-text("legacy:0.1")');
+  const rights = await page.evaluate(() => Array.from(
+    document.querySelectorAll("table.stack td[data-label]"))
+    .filter((td) => td.textContent.trim() !== "")
+    .map((td) => td.getBoundingClientRect().right));
+  assert.ok(rights.length > 0, "no platform values on the image page");
+  assert.ok(rights.every((r) => r <= 390),
+    `a platform value ends at ${Math.max(...rights)}px on a 390px screen`);
+  await page.screenshot({ path: path.join(shots, "image-phone.png"),
+    fullPage: true });
 });
 
 console.log(`screenshots in ${shots}`);
