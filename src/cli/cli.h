@@ -128,7 +128,8 @@ void am_cli_write_stdout(const void *data, size_t len);
  */
 int am_cli_finish_stdout(int rc);
 
-/* Check the registry options (mirrors); AM_EUSAGE names the bad one. */
+/* Check the registry options (mirrors); AM_EUSAGE names the bad one.
+ * Commands call it before any work, so a mistake costs no scan. */
 int am_cli_check_registry(const am_cli *cli, am_err *err);
 
 /* Resolve normalised references with the CLI's registry options and

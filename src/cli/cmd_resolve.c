@@ -74,10 +74,8 @@ int am_cli_resolve_images(const am_cli *cli, const am_strv *refs,
   am_cli_registry_opts(cli, &opts, mirrors, cache, sizeof(cache));
   opts.progress = am_cli_progress;
   opts.progress_ud = (void *)cli;
-  rc = am_registry_check_opts(&opts, err);
-  if (rc == AM_OK)
-    rc = am_registry_resolve(out, (const char *const *)refs->v, refs->len,
-                             &opts, err);
+  rc = am_registry_resolve(out, (const char *const *)refs->v, refs->len, &opts,
+                           err);
   free(mirrors);
   return rc;
 }
@@ -117,7 +115,7 @@ int am_cmd_resolve(am_cli *cli) {
   am_cli_stage(cli, "resolving %zu images", refs.len);
   if (am_cli_resolve_images(cli, &refs, &images, &err) != AM_OK) {
     am_cli_error("%s", err.msg);
-    rc = err.code == AM_EUSAGE ? AM_EXIT_USAGE : AM_EXIT_FAILURE;
+    rc = AM_EXIT_FAILURE;
     goto done;
   }
   if (am_cli_format(cli) == AM_FORMAT_JSON)

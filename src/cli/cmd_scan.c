@@ -43,35 +43,6 @@ done:
   return rc;
 }
 
-const char *am_cli_term_text(am_buf *buf, const char *s) {
-  static const char hex[] = "0123456789abcdef";
-  const unsigned char *p = (const unsigned char *)(s ? s : "");
-
-  am_buf_reset(buf);
-  for (; *p; p++) {
-    char esc[8] = "\\x";
-    size_t n = 4;
-
-    if (*p >= 0x20 && *p != 0x7f &&
-        !(p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f)) {
-      if (am_buf_append(buf, p, 1) != AM_OK)
-        break;
-      continue;
-    }
-    if (*p == 0xc2) {
-      /* A C1 control in UTF-8 (U+0080..U+009F): CSI is one of them. */
-      memcpy(esc, "\\u00", 4);
-      p++;
-      n = 6;
-    }
-    esc[n - 2] = hex[*p >> 4];
-    esc[n - 1] = hex[*p & 15];
-    if (am_buf_append(buf, esc, n) != AM_OK)
-      break;
-  }
-  return buf->data ? buf->data : "";
-}
-
 /* The width of the longest string in a column, capped for the terminal. */
 static int column_width(const am_scan *scan, bool targets, am_buf *tmp) {
   size_t w = 5;

@@ -129,13 +129,6 @@ int am_client_new(am_client **out, const am_client_opts *opts, am_err *err) {
   return AM_OK;
 }
 
-static void scrub_free(char *s) {
-  if (s == NULL)
-    return;
-  OPENSSL_cleanse(s, strlen(s));
-  free(s);
-}
-
 void am_client_free(am_client *c) {
   if (c == NULL)
     return;
@@ -162,7 +155,7 @@ void am_client_free(am_client *c) {
 
     c->tokens = t->next;
     free(t->key);
-    scrub_free(t->token);
+    am_scrub_free(t->token);
     free(t->failure);
     free(t);
   }
@@ -210,9 +203,9 @@ static void free_fetch(fetch *f) {
   free(f->accept);
   free(f->scope);
   free(f->what);
-  scrub_free(f->authorization);
-  scrub_free(f->post_fields);
-  scrub_free(f->basic);
+  am_scrub_free(f->authorization);
+  am_scrub_free(f->post_fields);
+  am_scrub_free(f->basic);
   free(f);
 }
 
@@ -313,20 +306,6 @@ static void registry_error_text(const fetch *f, char *out, size_t size) {
   free(code);
   free(message);
   json_decref(root);
-}
-
-/* Make curl's error text one log line: control characters (a trailing
- * newline, say) become spaces, and trailing spaces go. */
-static void one_line(char *text) {
-  size_t n = 0;
-
-  for (char *p = text; *p; p++) {
-    if ((unsigned char)*p < 0x20 || *p == 0x7f)
-      *p = ' ';
-  }
-  n = strlen(text);
-  while (n > 0 && text[n - 1] == ' ')
-    text[--n] = '\0';
 }
 
 /* Curl failures worth another try: the network, not the request. */
@@ -546,7 +525,7 @@ static int request_token(am_client *c, token_entry *t, host_auth *h,
       char *value = am_auth_basic_value(creds.username, creds.secret);
 
       f->basic = value ? am_asprintf("Basic %s", value) : NULL;
-      scrub_free(value);
+      am_scrub_free(value);
     }
   }
   if (f->url == NULL || f->what == NULL ||
@@ -591,7 +570,7 @@ static int choose_authorization(fetch *f) {
       char *value = am_auth_basic_value(creds.username, creds.secret);
 
       f->authorization = value ? am_asprintf("Basic %s", value) : NULL;
-      scrub_free(value);
+      am_scrub_free(value);
     }
     am_creds_clear(&creds);
     return 0;
@@ -603,7 +582,7 @@ static int choose_authorization(fetch *f) {
     return 0;
   t = find_token(c, key);
   if (t && t->token && t->expires <= am_transport_now()) {
-    scrub_free(t->token);
+    am_scrub_free(t->token);
     t->token = NULL;
   }
   if (t == NULL) {
@@ -640,7 +619,7 @@ static void on_xfer_done(am_xfer *x, void *ud);
 
 /* Send (or resend) `f` to its current URL. */
 static void send_fetch(fetch *f) {
-  scrub_free(f->authorization);
+  am_scrub_free(f->authorization);
   f->authorization = NULL;
   if (f->for_token) {
     /* Token requests carry Basic to the realm host only. */
@@ -811,7 +790,7 @@ static void answer_challenge(fetch *f) {
    * retry asks the realm again, once. A token for another scope than the
    * one now asked for was not refused, only the wrong one. */
   if (f->used_token && !rescoped) {
-    scrub_free(f->used_token->token);
+    am_scrub_free(f->used_token->token);
     f->used_token->token = NULL;
     f->used_token = NULL;
   }
@@ -841,7 +820,7 @@ static void on_xfer_done(am_xfer *x, void *ud) {
     return;
   }
   if (x->curl_code != 0) {
-    one_line(x->curl_error);
+    am_err_one_line(x->curl_error);
     if (is_transient(x->curl_code) && f->attempt < f->client->opts.retries) {
       retry_later(f, x->curl_error, -1);
       return;

@@ -48,18 +48,11 @@ struct am_credstore {
   remembered *answers;
 };
 
-static void scrub_free(char *s) {
-  if (s == NULL)
-    return;
-  OPENSSL_cleanse(s, strlen(s));
-  free(s);
-}
-
 void am_creds_clear(am_creds *c) {
   if (c == NULL)
     return;
   free(c->username);
-  scrub_free(c->secret);
+  am_scrub_free(c->secret);
   c->username = c->secret = NULL;
   c->identity_token = false;
 }
@@ -292,7 +285,6 @@ static bool valid_helper_name(const char *name) {
   return true;
 }
 
-/* Read the helper's stdout until EOF, the cap, or the deadline. */
 /* How long a credential helper may take, in milliseconds: 30 s, or
  * ARCHMATRIX_HELPER_TIMEOUT seconds (1 to 300). */
 static long helper_timeout_ms(void) {

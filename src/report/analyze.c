@@ -454,11 +454,9 @@ static int row_cmp(const void *a, const void *b) {
   return strcmp(x->image, y->image);
 }
 
-/* True when two references are the same line of the same file. */
-static bool same_place(const am_row_ref *a, const am_scan *scan,
-                       const am_reference *ref) {
-  return a->scan == scan && a->ref->line == ref->line &&
-         strcmp(a->ref->path, ref->path) == 0;
+bool am_row_ref_same_place(const am_row_ref *a, const am_row_ref *b) {
+  return a->scan == b->scan && a->ref->line == b->ref->line &&
+         strcmp(a->ref->path, b->ref->path) == 0;
 }
 
 /* Give every row the references that name its image, across every
@@ -489,12 +487,12 @@ static int collect_uses(am_model *m) {
 
       if (am_strmap_get(&m->row_index, ref->image, &r)) {
         am_row *row = &m->rows[r];
+        am_row_ref *here = &row->refs[row->nrefs];
 
-        if (row->nrefs == 0 ||
-            !same_place(&row->refs[row->nrefs - 1], &m->scans[s], ref))
+        here->scan = &m->scans[s];
+        here->ref = ref;
+        if (row->nrefs == 0 || !am_row_ref_same_place(here - 1, here))
           row->uses++;
-        row->refs[row->nrefs].scan = &m->scans[s];
-        row->refs[row->nrefs].ref = ref;
         row->nrefs++;
       }
     }

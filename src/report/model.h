@@ -45,6 +45,10 @@ typedef struct am_row_ref {
   const am_reference *ref;
 } am_row_ref;
 
+/* True when two references are the same line of the same file of one
+ * source: one place, however many platforms the line builds. */
+bool am_row_ref_same_place(const am_row_ref *a, const am_row_ref *b);
+
 /* One row of the matrix: an image built here (target) or only used. */
 typedef struct am_row {
   const char *image;

@@ -147,14 +147,11 @@ static void fill_refs(am_tpl_dict *d, const am_row *row) {
   for (size_t i = 0; i < row->nrefs; i++) {
     const am_scan *scan = row->refs[i].scan;
     const am_reference *ref = row->refs[i].ref;
-    const am_reference *prev = i > 0 ? row->refs[i - 1].ref : NULL;
     char *link = NULL;
 
     /* One line building several platforms is one item, with a tag for
      * each platform. */
-    if (prev != NULL && row->refs[i - 1].scan == scan &&
-        prev->line == ref->line && prev->context == ref->context &&
-        strcmp(prev->path, ref->path) == 0) {
+    if (i > 0 && am_row_ref_same_place(&row->refs[i - 1], &row->refs[i])) {
       if (ref->platform != NULL)
         am_tpl_set(am_tpl_section(rd, "PLATFORM"), "PLATFORM", ref->platform);
       continue;

@@ -63,17 +63,9 @@ typedef struct url_userinfo {
   bool offered;   /* the user and password went to libgit2 once */
 } url_userinfo;
 
-/* Overwrite and free a string that may hold a secret. */
-static void scrub_free(char *s) {
-  if (s == NULL)
-    return;
-  explicit_bzero(s, strlen(s));
-  free(s);
-}
-
 static void userinfo_clear(url_userinfo *ui) {
-  scrub_free(ui->user);
-  scrub_free(ui->password);
+  am_scrub_free(ui->user);
+  am_scrub_free(ui->password);
   memset(ui, 0, sizeof(*ui));
 }
 

@@ -14,11 +14,16 @@ void am_err_clear(am_err *err) {
 }
 
 /* Replace control characters so a message always stays on one line. */
-static void flatten_to_one_line(char *s) {
-  for (; *s; s++) {
-    if ((unsigned char)*s < 0x20 || *s == 0x7f)
-      *s = ' ';
+void am_err_one_line(char *s) {
+  size_t n = 0;
+
+  for (char *p = s; *p; p++) {
+    if ((unsigned char)*p < 0x20 || *p == 0x7f)
+      *p = ' ';
   }
+  n = strlen(s);
+  while (n > 0 && s[n - 1] == ' ')
+    s[--n] = '\0';
 }
 
 int am_err_set(am_err *err, int code, const char *fmt, ...) {
@@ -29,7 +34,7 @@ int am_err_set(am_err *err, int code, const char *fmt, ...) {
   va_start(ap, fmt);
   vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
   va_end(ap);
-  flatten_to_one_line(err->msg);
+  am_err_one_line(err->msg);
   err->code = code;
   return code;
 }
@@ -48,7 +53,7 @@ int am_err_prefix(am_err *err, const char *fmt, ...) {
   /* Both parts fit the same size, so the result is cut, never overrun. */
   if (snprintf(err->msg, sizeof(err->msg), "%s: %s", prefix, old) < 0)
     err->msg[0] = '\0';
-  flatten_to_one_line(err->msg);
+  am_err_one_line(err->msg);
   return err->code != AM_OK ? err->code : AM_ERROR;
 }
 

@@ -47,6 +47,10 @@ int am_err_set(am_err *err, int code, const char *fmt, ...)
 int am_err_prefix(am_err *err, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/* Make `s` one line in place: control characters (a newline from a
+ * library's message, say) become spaces, and trailing spaces go. */
+void am_err_one_line(char *s);
+
 /* A short fixed name for an error code ("invalid input", ...). */
 const char *am_err_name(int code);
 

@@ -69,6 +69,14 @@ char *am_strdup(const char *s) {
   return s ? strdup(s) : NULL;
 }
 
+void am_scrub_free(char *s) {
+  if (s == NULL)
+    return;
+  /* explicit_bzero is not optimised away, as a memset before free may be. */
+  explicit_bzero(s, strlen(s));
+  free(s);
+}
+
 char *am_strndup(const char *s, size_t n) {
   return strndup(s, n);
 }

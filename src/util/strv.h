@@ -31,6 +31,10 @@ void am_strv_sort(am_strv *sv);
 /* Free every string and the array. NULL is fine. */
 void am_strv_free(am_strv *sv);
 
+/* Overwrite a string that may hold a secret with zeros, then free it.
+ * NULL is fine. */
+void am_scrub_free(char *s);
+
 /* strdup that accepts NULL (returns NULL). */
 char *am_strdup(const char *s);
 

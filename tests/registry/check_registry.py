@@ -403,7 +403,8 @@ def case_rescope(env):
     issuer = os.path.join(env.servers, "reg_token", "issuer")
     front, _ = env.start_quirks("rescope", "--target",
                                 env.server("reg_token", "url"))
-    images = [front + "/moved/demo/multi:1.0", front + "/moved/demo/single:1.0"]
+    images = [front + "/moved/demo/multi:1.0",
+              front + "/moved/demo/single:1.0"]
     env.clear_requests(issuer)
     doc, err, _ = env.resolve(images, "--no-cache")
     check([im["status"] for im in doc["images"]] == ["ok", "ok"],
@@ -496,8 +497,9 @@ def case_faults(env):
     host = env.server("reg_fault")
     fault_dir = os.path.join(env.servers, "reg_fault")
     cache = os.path.join(env.work, "cache")
-    names = ["f429", "f503", "f502", "f504", "f500", "notfound", "stall", "badjson", "huge",
-             "baddigest", "loop", "tofile", "truncated", "ok"]
+    names = ["f429", "f503", "f502", "f504", "f500", "notfound", "stall",
+             "badjson", "huge", "baddigest", "loop", "tofile", "truncated",
+             "ok"]
     images = ["%s/%s/a:1" % (host, n) for n in names]
     # A port nobody listens on: curl's whole reason reaches the retry line.
     refused = "127.0.0.1:%d/refused/a:1" % closed_port()
